@@ -1,0 +1,32 @@
+"""Test wiring for the notebooks: repeatable warning text, and GPU cells skipped, visibly, without CUDA."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Warnings name the cell they come from; a fixed name keeps stored stderr outputs comparable.
+os.environ.setdefault("IPYKERNEL_CELL_NAME", "<cell>")
+
+GPU_TAG = "gpu"
+NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the notebook shows the output stored from a real GPU run)"
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def _tags(item: pytest.Item) -> list[str]:
+    """An nbval cell item's tags (other items have none)."""
+    cell = getattr(item, "cell", None)
+    return cell.metadata.get("tags", []) if cell is not None else []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    gpu_cells = [item for item in items if GPU_TAG in _tags(item)]
+    if gpu_cells and not _cuda_available():
+        for item in gpu_cells:
+            item.add_marker(pytest.mark.skip(reason=NO_GPU_REASON))

@@ -1,0 +1,184 @@
+"""Build exercises from solutions, and execute notebooks so their stored outputs are real.
+
+    python -m tensorbridge.build exercises [--check] [LESSON ...]
+    python -m tensorbridge.build execute NOTEBOOK ...
+
+``solutions/NN_*.ipynb`` is the only source: each answer sits between ``### BEGIN SOLUTION`` and
+``### END SOLUTION`` (or ``<!-- BEGIN SOLUTION -->`` / ``<!-- END SOLUTION -->`` in Markdown). An exercise
+keeps everything else; each answer becomes a placeholder: ``name = ____`` for what the answer assigned, a
+function's signature returning ``____`` for what it defined. An exercise a learner has edited is copied to
+``exercises/.backups/`` before it is rebuilt, so regenerating never loses their work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import hashlib
+import os
+import re
+import shutil
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+PLACEHOLDER = "____"
+# Warnings carry the kernel's file name for a cell; a fixed name keeps stored outputs repeatable.
+CELL_NAME = "<cell>"
+
+_CODE_BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
+_MARKDOWN_BLOCK = re.compile(r"\n?<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->", re.S)
+
+
+def placeholder_for(answer: str, indent: str = "") -> str:
+    """What replaces an answer: its assignments as ``name = ____``, its functions returning ``____``."""
+    lines = []
+    for node in ast.parse(textwrap.dedent(answer)).body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            lines += [f"{indent}{ast.unparse(target)} = {PLACEHOLDER}" for target in targets]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stub = copy.copy(node)
+            docstring = [node.body[0]] if ast.get_docstring(node) else []
+            stub.body = [*docstring, ast.Return(ast.Name(PLACEHOLDER))]
+            lines.append(textwrap.indent(ast.unparse(ast.fix_missing_locations(stub)), indent))
+        elif isinstance(node, ast.Return):
+            lines.append(f"{indent}return {PLACEHOLDER}")
+    return "\n".join([f"{indent}# Your code here: replace {PLACEHOLDER}", *lines]) + "\n"
+
+
+def strip_code(source: str) -> str:
+    return _CODE_BLOCK.sub(lambda m: placeholder_for(m.group(2), m.group(1)), source)
+
+
+def strip_markdown(source: str) -> str:
+    return _MARKDOWN_BLOCK.sub("", source)
+
+
+def sources_digest(nb: nbformat.NotebookNode) -> str:
+    """A fingerprint of what a learner can edit: cell types and sources, not outputs."""
+    text = "\x00".join(f"{cell.cell_type}\x01{cell.source}" for cell in nb.cells)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def exercise_from(solution: nbformat.NotebookNode, solution_name: str) -> nbformat.NotebookNode:
+    """The exercise notebook for a solution notebook, unexecuted."""
+    nb = nbformat.v4.new_notebook(metadata=dict(solution.metadata))
+    for cell in solution.cells:
+        if cell.cell_type == "code":
+            new = nbformat.v4.new_code_cell(strip_code(cell.source), metadata=dict(cell.metadata))
+        elif cell.cell_type == "markdown":
+            new = nbformat.v4.new_markdown_cell(strip_markdown(cell.source), metadata=dict(cell.metadata))
+        else:
+            new = nbformat.v4.new_raw_cell(cell.source, metadata=dict(cell.metadata))
+        new.id = cell.get("id", new.id)
+        nb.cells.append(new)
+    nb.metadata["tensorbridge"] = {"generated_from": f"solutions/{solution_name}", "sources": sources_digest(nb)}
+    return nb
+
+
+def exercise_path(solution_path: Path) -> Path:
+    return EXERCISES / solution_path.name
+
+
+def learner_edited(path: Path) -> bool:
+    """True when the exercise's cells no longer match what the build wrote into it."""
+    nb = nbformat.read(path, as_version=4)
+    recorded = nb.metadata.get("tensorbridge", {}).get("sources")
+    return recorded != sources_digest(nb)
+
+
+def is_stale(solution_path: Path, target: Path) -> bool:
+    """True when the exercise is missing or its cells differ from what the solution would build."""
+    if not target.exists():
+        return True
+    expected = exercise_from(nbformat.read(solution_path, as_version=4), solution_path.name)
+    current = nbformat.read(target, as_version=4)
+    return current.metadata.get("tensorbridge") != expected.metadata["tensorbridge"] or learner_edited(target)
+
+
+def back_up(path: Path) -> Path:
+    """Copy a notebook into .backups/ beside it, under a name that never overwrites an earlier copy."""
+    folder = path.parent / ".backups"
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    copy, n = folder / f"{path.stem}.{stamp}{path.suffix}", 1
+    while copy.exists():
+        copy, n = folder / f"{path.stem}.{stamp}-{n}{path.suffix}", n + 1
+    shutil.copy2(path, copy)
+    return copy
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> None:
+    """Run every cell in a fresh kernel of this Python, storing outputs and widget state."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"]
+            return KernelSpec(argv=argv, display_name="this Python", language="python")
+
+    os.environ["IPYKERNEL_CELL_NAME"] = CELL_NAME
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+    NotebookClient(nb, km=manager, timeout=timeout, resources={"metadata": {"path": str(cwd)}}).execute()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def build_exercise(solution_path: Path, target: Path, run: bool = True) -> str:
+    """Write one exercise notebook (executed, unless ``run`` is false); returns a line for the report."""
+    note = ""
+    if target.exists() and learner_edited(target):
+        note = f" (your edited copy was kept as {back_up(target)})"
+    nb = exercise_from(nbformat.read(solution_path, as_version=4), solution_path.name)
+    if run:
+        execute(nb, target.parent)
+    nbformat.write(nb, target)
+    return f"built {target}{note}"
+
+
+def solutions_for(lessons: list[str]) -> list[Path]:
+    paths = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not lessons or p.name[:2] in {lesson.zfill(2) for lesson in lessons}]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tensorbridge.build", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    ex = commands.add_parser("exercises", help="rebuild exercises/ from solutions/ (learners' edits are backed up)")
+    ex.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01 (default: all)")
+    ex.add_argument("--check", action="store_true", help="only report stale exercises; exit 1 if any")
+    ex.add_argument("--all", action="store_true", help="rebuild even exercises that are up to date")
+    run = commands.add_parser("execute", help="execute notebooks in place, storing their outputs")
+    run.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "execute":
+        for path in args.notebooks:
+            nb = nbformat.read(path, as_version=4)
+            execute(nb, path.resolve().parent)
+            nbformat.write(nb, path)
+            print(f"executed {path}")
+        return 0
+    stale = [p for p in solutions_for(args.lessons) if args.all or is_stale(p, exercise_path(p))]
+    if args.check:
+        for path in stale:
+            print(f"stale: exercises/{path.name} (run: python3 course.py build)")
+        return 1 if stale else 0
+    for path in stale:
+        print(build_exercise(path, exercise_path(path)))
+    if not stale:
+        print("exercises are up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Lesson 00's questions: a practice one the lesson demonstrates, and two warm-ups for the exercises."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .devices import best_device, devices, has_cuda
+from .explorers import widget_check
+from .questions import Question, ____, expect_device, expect_dtype, expect_tensor, expect_values
+from .setup_check import check_versions, format_checks
+
+__all__ = ["____", "best_device", "device_report", "devices", "practice", "q1", "q2", "setup_report", "widget_check"]
+
+
+def _check_practice(answer: object) -> str:
+    t = expect_tensor(answer)
+    expect_values(t, np.zeros(3))
+    return "a tensor of three zeros; `check()` looks at the type, the shape and the values."
+
+
+practice = Question(
+    "00.practice",
+    "Make a tensor of three zeros",
+    _check_practice,
+    ("`torch.zeros` takes the size you want.", "`torch.zeros(3)` makes three float32 zeros."),
+    "t = torch.zeros(3)",
+)
+
+
+def _check_q1(answer: object) -> str:
+    t = expect_tensor(answer)
+    expect_values(t, np.array([1.0, 2.0, 3.0]))
+    expect_dtype(t, torch.int64)
+    return "`torch.tensor` on Python ints gives int64, the same default NumPy uses on Linux and macOS."
+
+
+q1 = Question(
+    "00.q1",
+    "Make a tensor holding the integers 1, 2, 3",
+    _check_q1,
+    (
+        "`torch.tensor` builds a tensor from a Python list.",
+        "Python ints become `torch.int64`; writing `1.0` would make floats instead.",
+        "`torch.tensor([1, 2, 3])`",
+    ),
+    "t = torch.tensor([1, 2, 3])",
+)
+
+
+def _check_q2(answer: object) -> str:
+    t = expect_tensor(answer)
+    expect_device(t, "cpu")
+    expect_values(t, np.array([0.5, 1.5]))
+    expect_dtype(t, torch.float64)
+    return "the tensor kept the array's float64 dtype. Lesson 01 shows which constructors share its memory."
+
+
+q2 = Question(
+    "00.q2",
+    "Turn a NumPy array into a tensor",
+    _check_q2,
+    (
+        "Several functions in `torch` accept a NumPy array; lesson 01 compares them.",
+        "`torch.from_numpy(x)` is the most direct.",
+    ),
+    "t = torch.from_numpy(x)",
+)
+
+
+def setup_report() -> str:
+    """The installed versions against what the course needs, as a small text table."""
+    return format_checks(check_versions())
+
+
+def device_report() -> str:
+    """Which devices exist here, and what that means for the lessons that use a GPU."""
+    lines = [f"{'device':<7} {'here?':<6} detail"]
+    lines += [f"{d.kind:<7} {'yes' if d.available else 'no':<6} {d.detail}" for d in devices()]
+    lines.append(f"\nLessons will use: {best_device()}")
+    if has_cuda():
+        lines.append("GPU cells in lessons 04 and 06 run on this machine.")
+    else:
+        lines.append("GPU cells in lessons 04 and 06 show the output stored from a real GPU run, labelled as such.")
+    return "\n".join(lines)

@@ -1,0 +1,234 @@
+"""Lesson 01's questions: from NumPy to tensors, sharing memory or copying on purpose."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .questions import (
+    Mismatch,
+    Question,
+    ____,
+    expect_array,
+    expect_choices,
+    expect_copy,
+    expect_device,
+    expect_dtype,
+    expect_dtype_answer,
+    expect_shape,
+    expect_shares,
+    expect_tensor,
+    expect_values,
+)
+
+__all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
+
+
+def _given_array(value: object, name: str, expected: np.ndarray) -> np.ndarray:
+    """The input array the learner passes back must still be the one the exercise cell made."""
+    try:
+        a = expect_array(value, f"`{name}`")
+        expect_dtype(a, expected.dtype, f"`{name}`")
+        expect_values(a, expected, f"`{name}`")
+    except Mismatch as mismatch:
+        raise Mismatch(
+            f"the second value should be the array `{name}` from the exercise cell: {mismatch.message}",
+            "Run the exercise cell again from the top so it makes a fresh array.",
+        ) from None
+    return a
+
+
+def _check_q1(answer: object, a: object) -> str:
+    a = _given_array(a, "a", np.arange(6, dtype=np.float32))
+    t = expect_tensor(answer)
+    expect_device(t)
+    expect_dtype(t, torch.float32)
+    expect_values(t, np.arange(6))
+    expect_shares(t, a, "a")
+    return "`torch.from_numpy` (or `torch.as_tensor`) wraps the array's memory: no bytes were copied."
+
+
+q1 = Question(
+    "01.q1",
+    "Convert without copying",
+    _check_q1,
+    (
+        "Two of the four constructors can reuse the array's memory instead of copying it.",
+        "`torch.tensor` always copies; `torch.from_numpy` never does.",
+        "`t = torch.from_numpy(a)`",
+    ),
+    "t = torch.from_numpy(a)",
+    given=("a",),
+)
+
+
+def _check_q2(answer: object, a: object) -> str:
+    a = _given_array(a, "a", np.linspace(0, 1, 5))
+    t = expect_tensor(answer)
+    expect_device(t)
+    expect_values(t, np.linspace(0, 1, 5))
+    if t.dtype == torch.float32:
+        raise Mismatch(
+            "your tensor is float32: the values were rounded to single precision. Keep the array's float64.",
+            "`torch.Tensor` always makes the default dtype, float32.",
+        )
+    expect_dtype(t, torch.float64)
+    expect_copy(t, a, "a")
+    return "`torch.tensor` (or `torch.from_numpy(a.copy())`) gives a tensor that owns its memory."
+
+
+q2 = Question(
+    "01.q2",
+    "Make an independent copy that keeps the dtype",
+    _check_q2,
+    (
+        "You need a constructor that copies, and one that keeps float64.",
+        "`torch.Tensor` copies this array but casts it to float32; another constructor always copies and keeps it.",
+        "`t = torch.tensor(a)`",
+    ),
+    "t = torch.tensor(a)",
+    given=("a",),
+)
+
+
+def _check_q3(answer: object) -> str:
+    y = expect_tensor(answer)
+    expect_device(y)
+    expect_values(y, np.array([0.0, 1.0, 1.0, 0.0, 2.0]))
+    expect_dtype(y, torch.float32)
+    return "a dtype change is always a copy, so asking for it at creation costs nothing extra."
+
+
+q3 = Question(
+    "01.q3",
+    "Labels as float32, in one step",
+    _check_q3,
+    (
+        "Two constructors take a `dtype=` argument; `torch.from_numpy` does not.",
+        "`torch.tensor(labels, dtype=torch.float32)` or `torch.as_tensor(labels, dtype=torch.float32)`.",
+    ),
+    "y = torch.as_tensor(labels, dtype=torch.float32)",
+)
+
+
+def _check_q4(answer: object, counts: object) -> str:
+    counts = _given_array(counts, "counts", np.array([3, 0, 7]))
+    t = expect_tensor(answer)
+    expect_device(t)
+    expect_values(t, np.array([3.0, 0.0, 7.0]))
+    if t.dtype == torch.float32:
+        raise Mismatch("your tensor is float32, the dtype `torch.Tensor` always makes; counts are int64.")
+    expect_dtype(t, torch.int64)
+    expect_shares(t, counts, "counts")
+    return "`torch.Tensor(int_array)` copies and casts to float32; `torch.from_numpy` keeps int64 and shares."
+
+
+q4 = Question(
+    "01.q4",
+    "Fix the legacy constructor",
+    _check_q4,
+    (
+        "`torch.Tensor` (capital T) always produces float32, so an int64 array is copied and cast.",
+        "Use the constructor that keeps the dtype and shares memory.",
+        "`t = torch.from_numpy(counts)`",
+    ),
+    "t = torch.from_numpy(counts)",
+    given=("counts",),
+)
+
+
+def _check_q5(answer: object) -> str:
+    batch = expect_tensor(answer, "your batch")
+    expect_device(batch, what="your batch")
+    expect_shape(batch, (3, 4), "your batch")
+    expect_dtype(batch, torch.float32, "your batch")
+    expect_values(batch, np.repeat(np.arange(3.0), 4).reshape(3, 4), "your batch")
+    return "one `np.stack` (a single copy), then a zero-copy `torch.from_numpy`."
+
+
+q5 = Question(
+    "01.q5",
+    "One tensor from a list of arrays",
+    _check_q5,
+    (
+        "`torch.tensor(rows)` works but warns: it walks the list element by element, which is slow.",
+        "Make one NumPy array first: `np.stack` joins arrays along a new first axis.",
+        "`batch = torch.from_numpy(np.stack(rows))`",
+    ),
+    "batch = torch.from_numpy(np.stack(rows))",
+)
+
+
+def _check_q6(answer: object) -> str:
+    s = expect_tensor(answer)
+    expect_shape(s, ())
+    expect_dtype(s, torch.float64)
+    expect_values(s, np.array(2.5))
+    return "`torch.tensor` accepts NumPy scalars and keeps their dtype; `torch.from_numpy` wants an ndarray."
+
+
+q6 = Question(
+    "01.q6",
+    "A NumPy scalar into a 0-d tensor",
+    _check_q6,
+    (
+        "`torch.from_numpy(x)` raises here: `x` is a NumPy scalar, not an array.",
+        "`torch.tensor` accepts scalars and keeps float64.",
+        "`s = torch.tensor(x)`",
+    ),
+    "s = torch.tensor(x)",
+)
+
+
+_Q7_WRONG = {
+    torch.int64: "int64 is the array's dtype, but `torch.Tensor` does not keep it.",
+    torch.float64: "float64 is NumPy's default float, but `torch.Tensor` does not follow NumPy.",
+}
+
+
+def _check_q7(answer: object) -> str:
+    try:
+        expect_dtype_answer(answer, torch.float32)
+    except Mismatch as mismatch:
+        dtype = answer if isinstance(answer, torch.dtype) else getattr(torch, str(answer).removeprefix("torch."), None)
+        raise Mismatch(_Q7_WRONG.get(dtype, mismatch.message)) from None
+    return "`torch.Tensor` is the legacy constructor: it always makes the default dtype, float32."
+
+
+q7 = Question(
+    "01.q7",
+    "Predict the dtype of `torch.Tensor(np.arange(3))`",
+    _check_q7,
+    (
+        "`np.arange(3)` is int64 on Linux and macOS with NumPy 2.",
+        "`torch.Tensor` ignores the array's dtype: it always makes `torch.get_default_dtype()`.",
+    ),
+    "answer = torch.float32",
+)
+
+_Q8_WHY = {
+    "A": "`torch.from_numpy` always wraps the array's memory.",
+    "B": "`torch.tensor` always copies.",
+    "C": "`torch.as_tensor` shares when it needs no dtype or device change.",
+    "D": "`torch.Tensor` shares a float32 array: no cast is needed (it copies any other dtype).",
+    "E": "asking for float64 from a float32 array forces a copy and a cast.",
+    "F": "`a.astype(np.float64)` makes a new array first; the tensor shares that one, not `a`.",
+}
+
+
+def _check_q8(answer: object) -> str:
+    expect_choices(answer, "ACD", _Q8_WHY, "ABCDEF")
+    return "A, C and D share `a`'s memory: no copy was needed for any of them."
+
+
+q8 = Question(
+    "01.q8",
+    "Which of these lines shares memory with `a`, and why?",
+    _check_q8,
+    (
+        "A tensor can only share an array's memory when no dtype change is needed.",
+        "`torch.tensor` never shares. `torch.Tensor` shares only float32 arrays.",
+        "`astype` returns a new array (a copy) unless you pass `copy=False` and the dtype already matches.",
+    ),
+    "answer = {'A', 'C', 'D'}",
+)
