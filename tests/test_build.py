@@ -1,0 +1,82 @@
+"""Exercises are built from solutions, are never stale, and rebuilding never loses a learner's edits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tensorbridge import build
+
+SOLUTIONS = sorted(build.SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_is_an_exercise_for_every_lesson() -> None:
+    lessons = {p.name for p in (build.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert lessons and {p.name for p in SOLUTIONS} == lessons
+    assert {p.name for p in build.EXERCISES.glob("[0-9][0-9]_*.ipynb")} == lessons
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_exercises_are_up_to_date(solution: Path) -> None:
+    assert not build.is_stale(solution, build.exercise_path(solution)), (
+        f"exercises/{solution.name} is out of date with solutions/: run `python3 course.py build`"
+    )
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_exercises_hold_no_answers(solution: Path) -> None:
+    exercise = nbformat.read(build.exercise_path(solution), as_version=4)
+    text = "\n".join(cell.source for cell in exercise.cells)
+    assert "BEGIN SOLUTION" not in text and "answer key" not in text
+    answers = [cell.source for cell in nbformat.read(solution, as_version=4).cells if "BEGIN SOLUTION" in cell.source]
+    assert answers and text.count("____") >= len(answers)
+
+
+def test_placeholders_keep_names_and_signatures() -> None:
+    source = (
+        "x = 1\n### BEGIN SOLUTION\nt = torch.from_numpy(a)\ny: int = 2\n### END SOLUTION\nq1.check(t)\n"
+        "### BEGIN SOLUTION\ndef to_numpy(t):\n    '''Doc.'''\n    return t.numpy()\n### END SOLUTION\n"
+        "def f():\n    ### BEGIN SOLUTION\n    return 3\n    ### END SOLUTION\n"
+    )
+    stripped = build.strip_code(source)
+    assert "t = ____\ny = ____\nq1.check(t)" in stripped
+    assert 'def to_numpy(t):\n    """Doc."""\n    return ____' in stripped
+    assert "def f():\n    # Your code here: replace ____\n    return ____" in stripped
+    assert "from_numpy" not in stripped and "t.numpy()" not in stripped
+    compile(stripped, "<exercise>", "exec")
+
+
+def test_markdown_answers_are_removed() -> None:
+    assert build.strip_markdown("Intro.\n<!-- BEGIN SOLUTION -->\nKey.\n<!-- END SOLUTION -->\nEnd.") == "Intro.\nEnd."
+
+
+def test_rebuilding_keeps_a_copy_of_a_learners_edits(tmp_path: Path) -> None:
+    solution = SOLUTIONS[0]
+    target = tmp_path / solution.name
+    shutil.copy(build.exercise_path(solution), target)
+
+    assert build.build_exercise(solution, target, run=False).startswith("built")
+    assert not (tmp_path / ".backups").exists(), "an untouched exercise needs no backup"
+
+    edited = nbformat.read(target, as_version=4)
+    edited.cells[-1].source += "\n# my own notes"
+    nbformat.write(edited, target)
+    assert build.learner_edited(target)
+
+    report = build.build_exercise(solution, target, run=False)
+    backups = list((tmp_path / ".backups").glob("*.ipynb"))
+    assert len(backups) == 1 and str(backups[0]) in report
+    assert "# my own notes" in nbformat.read(backups[0], as_version=4).cells[-1].source
+    assert not build.learner_edited(target)
+
+    build.build_exercise(solution, target, run=False)  # untouched again: no second copy
+    assert len(list((tmp_path / ".backups").glob("*.ipynb"))) == 1
+
+
+def test_check_mode_reports_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(build, "EXERCISES", tmp_path)
+    assert build.main(["exercises", "--check", "00"]) == 1
+    assert "stale: exercises/00_start_here.ipynb" in capsys.readouterr().out
