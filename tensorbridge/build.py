@@ -68,16 +68,21 @@ def sources_digest(nb: nbformat.NotebookNode) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _editable_metadata(cell: nbformat.NotebookNode) -> dict:
+    """A cell's metadata without what execution records."""
+    return {key: value for key, value in cell.metadata.items() if key != "execution"}
+
+
 def exercise_from(solution: nbformat.NotebookNode, solution_name: str) -> nbformat.NotebookNode:
     """The exercise notebook for a solution notebook, unexecuted."""
     nb = nbformat.v4.new_notebook(metadata=dict(solution.metadata))
     for cell in solution.cells:
         if cell.cell_type == "code":
-            new = nbformat.v4.new_code_cell(strip_code(cell.source), metadata=dict(cell.metadata))
+            new = nbformat.v4.new_code_cell(strip_code(cell.source), metadata=_editable_metadata(cell))
         elif cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(strip_markdown(cell.source), metadata=dict(cell.metadata))
+            new = nbformat.v4.new_markdown_cell(strip_markdown(cell.source), metadata=_editable_metadata(cell))
         else:
-            new = nbformat.v4.new_raw_cell(cell.source, metadata=dict(cell.metadata))
+            new = nbformat.v4.new_raw_cell(cell.source, metadata=_editable_metadata(cell))
         new.id = cell.get("id", new.id)
         nb.cells.append(new)
     nb.metadata["tensorbridge"] = {"generated_from": f"solutions/{solution_name}", "sources": sources_digest(nb)}
@@ -116,8 +121,11 @@ def back_up(path: Path) -> Path:
     return copy
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> None:
-    """Run every cell in a fresh kernel of this Python, storing outputs and widget state."""
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120, record_timing: bool = False) -> None:
+    """Run every cell in a fresh kernel of this Python, storing outputs and widget state.
+
+    Stored notebooks leave timing out (it would change on every run); the benchmark asks for it.
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -127,9 +135,14 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> None:
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"]
             return KernelSpec(argv=argv, display_name="this Python", language="python")
 
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     os.environ["IPYKERNEL_CELL_NAME"] = CELL_NAME
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
-    NotebookClient(nb, km=manager, timeout=timeout, resources={"metadata": {"path": str(cwd)}}).execute()
+    client = NotebookClient(
+        nb, km=manager, timeout=timeout, record_timing=record_timing, resources={"metadata": {"path": str(cwd)}}
+    )
+    client.execute()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 

@@ -1,0 +1,162 @@
+"""Time the course the way a learner and CI meet it, and report against the targets.
+
+    python3 course.py bench [--skip-suite] [--repeat N]
+
+One run reports: the test suite's wall time; each lesson's end-to-end execution time and slowest cell; each
+explorer's update time; the peak memory of each lesson's kernel; and the floor, the time to start a kernel and
+import torch, measured in the same run. The suite is compared with the floor times the notebooks it runs, over
+the workers it uses. A JSON copy of the figures goes to benchmarks/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tensorbridge.build import execute  # noqa: E402
+
+TARGETS = {"lesson_s": 10.0, "cell_s": 1.0, "explorer_ms": 100.0, "kernel_mib": 1024.0, "suite_over_floor": 2.0}
+PEAK_RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def _seconds(cell: nbformat.NotebookNode) -> float:
+    timing = cell.metadata.get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse = lambda stamp: datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # noqa: E731
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def run_notebook(path: Path) -> dict:
+    """Execute a copy of a notebook as Restart & Run All would; time it, and read its kernel's peak memory."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_RSS))
+    start = time.perf_counter()
+    execute(nb, path.parent, record_timing=True)
+    total = time.perf_counter() - start
+    cells = [(i, _seconds(cell)) for i, cell in enumerate(nb.cells[:-1]) if cell.cell_type == "code"]
+    # The first code cell imports torch: that is the floor's cost, reported on its own.
+    (_, import_s), *rest = cells
+    slowest = max(rest, key=lambda item: item[1])
+    peak_kib = int(nb.cells[-1].outputs[0]["text"])
+    return {
+        "seconds": total,
+        "import_cell_s": import_s,
+        "slowest_cell": slowest[0],
+        "slowest_cell_s": slowest[1],
+        "kernel_peak_mib": peak_kib / 1024,
+    }
+
+
+def floor_seconds(repeat: int) -> float:
+    """Median time to start a kernel and import torch and NumPy: what every notebook pays before its first cell."""
+    times = []
+    for _ in range(repeat):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import numpy, torch")])
+        start = time.perf_counter()
+        execute(nb, ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def explorer_update_ms() -> dict[str, dict[str, float]]:
+    """Each explorer's update time over every option of every control (median and worst)."""
+    import tensorbridge.explorers as explorers
+
+    report = {}
+    for name in explorers.__all__:
+        explorer = getattr(explorers, name)()
+        times = []
+        for control in explorer.controls.values():
+            options = getattr(control, "options", None)
+            values = [o[1] if isinstance(o, tuple) else o for o in options] if options else [control.value]
+            if isinstance(control.value, bool):
+                values = [not control.value, control.value]
+            for value in values:
+                control.value = value
+                times.append(explorer.last_update_seconds * 1000)
+        report[name] = {"median_ms": statistics.median(times), "max_ms": max(times), "updates": len(times)}
+    return report
+
+
+def suite_seconds() -> tuple[float, int, int]:
+    """Wall time of the whole test suite, as `python3 course.py test` runs it; and its notebook and worker counts."""
+    notebooks = sum(len(list((ROOT / d).glob("*.ipynb"))) for d in ("notebooks", "solutions", "exercises"))
+    workers = os.cpu_count() or 1
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=ROOT, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit("The suite failed; fix it before timing it:\n" + result.stdout[-3000:])
+    return elapsed, notebooks, workers
+
+
+def mark(ok: bool) -> str:
+    return "ok " if ok else "OVER"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-suite", action="store_true", help="leave out the test suite's wall time")
+    parser.add_argument("--repeat", type=int, default=3, help="kernel starts for the floor's median")
+    args = parser.parse_args(argv)
+    os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
+    figures: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+
+    floor = floor_seconds(args.repeat)
+    figures["floor_s"] = floor
+    print(f"floor: kernel start + import torch, numpy   {floor:6.2f} s (median of {args.repeat})")
+
+    figures["lessons"] = {}
+    print("\nlesson                              total        import   slowest other cell   kernel peak")
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        r = run_notebook(path)
+        figures["lessons"][path.name] = r
+        total, cell, peak = r["seconds"], r["slowest_cell_s"], r["kernel_peak_mib"]
+        print(
+            f"{path.stem:<34} {total:5.2f} s {mark(total < TARGETS['lesson_s'])}  {r['import_cell_s']:5.2f} s"
+            f"  cell {r['slowest_cell']:>2}: {cell:5.2f} s {mark(cell < TARGETS['cell_s'])}"
+            f"  {peak:6.0f} MiB {mark(peak < TARGETS['kernel_mib'])}"
+        )
+
+    figures["explorers"] = explorer_update_ms()
+    print("\nexplorer                         median      worst   (updates)")
+    for name, r in figures["explorers"].items():
+        print(
+            f"{name:<30} {r['median_ms']:7.2f} ms {r['max_ms']:7.2f} ms {mark(r['max_ms'] < TARGETS['explorer_ms'])}"
+            f" ({r['updates']})"
+        )
+
+    if not args.skip_suite:
+        elapsed, notebooks, workers = suite_seconds()
+        bound = floor * notebooks / workers
+        figures["suite"] = {"seconds": elapsed, "notebooks": notebooks, "workers": workers, "floor_bound_s": bound}
+        ratio = elapsed / bound
+        print(
+            f"\nsuite: {elapsed:.1f} s wall; floor x {notebooks} notebooks / {workers} workers = {bound:.1f} s;"
+            f" ratio {ratio:.2f} {mark(ratio <= TARGETS['suite_over_floor'])} (target <= {TARGETS['suite_over_floor']})"
+        )
+
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
