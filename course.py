@@ -67,8 +67,16 @@ def run(*args: str) -> int:
     return subprocess.run([str(PYTHON), *args], cwd=ROOT, env=course_env()).returncode
 
 
+def open_lab(extra: list[str]) -> int:
+    """JupyterLab at lesson 00, on this machine only, with its token (as root, e.g. in a container, too)."""
+    args = ["-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}", "notebooks/00_start_here.ipynb"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    return run(*args, *extra)
+
+
 COMMANDS = {
-    "open": lambda extra: run("-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", "notebooks/00_start_here.ipynb", *extra),
+    "open": open_lab,
     "test": lambda extra: run("-m", "pytest", *extra),
     "build": lambda extra: run("-m", "tensorbridge.build", "exercises", *extra),
     "bench": lambda extra: run("benchmarks/run.py", *extra),

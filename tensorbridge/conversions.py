@@ -106,7 +106,7 @@ def _explain(constructor: str, requested: torch.dtype | None, source_dtype: str,
         if "complex" in source_dtype and not t.is_complex():
             lost = " The imaginary parts were dropped (PyTorch warns about that only once per session)."
         return (
-            f"The array holds {source_dtype} but {cause} {t.dtype}, so the values were copied and cast: "
+            f"The array holds {source_dtype} but {cause} `{t.dtype}`, so the values were copied and cast: "
             f"`t` no longer sees changes to `a`.{lost}"
         )
     return f"`torch.{constructor}` copied the data: `t` is independent of `a`."
