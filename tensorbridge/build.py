@@ -6,8 +6,10 @@
 ``solutions/NN_*.ipynb`` is the only source: each answer sits between ``### BEGIN SOLUTION`` and
 ``### END SOLUTION`` (or ``<!-- BEGIN SOLUTION -->`` / ``<!-- END SOLUTION -->`` in Markdown). An exercise
 keeps everything else; each answer becomes a placeholder: ``name = ____`` for what the answer assigned, a
-function's signature returning ``____`` for what it defined. An exercise a learner has edited is copied to
-``exercises/.backups/`` before it is rebuilt, so regenerating never loses their work.
+function's signature returning ``____`` for what it defined. A block may instead say what the exercise starts
+from: the lines after an ``### EXERCISE`` line inside it (a planted bug, say) replace the whole block.
+An exercise a learner has edited is copied to ``exercises/.backups/`` before it is rebuilt, so regenerating
+never loses their work.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ PLACEHOLDER = "____"
 CELL_NAME = "<cell>"
 
 _CODE_BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
+_EXERCISE_LINE = re.compile(r"^[ \t]*### EXERCISE[^\n]*\n", re.M)
 _MARKDOWN_BLOCK = re.compile(r"\n?<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->", re.S)
 
 
@@ -54,8 +57,15 @@ def placeholder_for(answer: str, indent: str = "") -> str:
     return "\n".join([f"{indent}# Your code here: replace {PLACEHOLDER}", *lines]) + "\n"
 
 
+def _exercise_text(block: re.Match) -> str:
+    """What an answer block becomes: the code after its ``### EXERCISE`` line if it has one, else placeholders."""
+    indent, body = block.group(1), block.group(2)
+    parts = _EXERCISE_LINE.split(body, maxsplit=1)
+    return parts[1] if len(parts) == 2 else placeholder_for(body, indent)
+
+
 def strip_code(source: str) -> str:
-    return _CODE_BLOCK.sub(lambda m: placeholder_for(m.group(2), m.group(1)), source)
+    return _CODE_BLOCK.sub(_exercise_text, source)
 
 
 def strip_markdown(source: str) -> str:

@@ -49,6 +49,15 @@ def test_placeholders_keep_names_and_signatures() -> None:
     compile(stripped, "<exercise>", "exec")
 
 
+def test_a_block_can_say_what_the_exercise_starts_from() -> None:
+    source = (
+        "### BEGIN SOLUTION\nx = np.stack(rows)\n"
+        "### EXERCISE\nx = np.array(rows)[::-1]  # bug\n"
+        "### END SOLUTION\ny = 1\n"
+    )
+    assert build.strip_code(source) == "x = np.array(rows)[::-1]  # bug\ny = 1\n"
+
+
 def test_markdown_answers_are_removed() -> None:
     assert build.strip_markdown("Intro.\n<!-- BEGIN SOLUTION -->\nKey.\n<!-- END SOLUTION -->\nEnd.") == "Intro.\nEnd."
 
