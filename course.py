@@ -69,7 +69,13 @@ def run(*args: str) -> int:
 
 def open_lab(extra: list[str]) -> int:
     """JupyterLab at lesson 00, on this machine only, with its token (as root, e.g. in a container, too)."""
-    args = ["-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}", "notebooks/00_start_here.ipynb"]
+    args = [
+        "-m",
+        "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={ROOT}",
+        "notebooks/00_start_here.ipynb",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
     return run(*args, *extra)
@@ -80,13 +86,14 @@ COMMANDS = {
     "test": lambda extra: run("-m", "pytest", *extra),
     "build": lambda extra: run("-m", "tensorbridge.build", "exercises", *extra),
     "bench": lambda extra: run("benchmarks/run.py", *extra),
+    "progress": lambda extra: run("-m", "tensorbridge.progress", *extra),
 }
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(__doc__.strip())
-        print("\nAlso: build (rebuild exercises/ from solutions/), bench (time the course).")
+        print("\nAlso: progress (your solved exercises), build (rebuild exercises/), bench (time the course).")
         return 2
     ensure_environment()
     return COMMANDS[argv[0]](argv[1:])

@@ -1,0 +1,73 @@
+"""A learner's progress, read from their own exercise notebooks (never written to).
+
+Every ``check()`` output carries ``{"tensorbridge": {"question": ..., "status": ...}}`` in its metadata, and
+the exercise notebooks are stored executed, so each question appears in its notebook from the start (as "not
+attempted"). Progress is the last status each question shows in the saved file.
+
+    python3 course.py progress
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+_SYMBOL = {"correct": "✓", "incorrect": "✗", "error": "!", "not attempted": "○"}
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    notebook: str
+    statuses: dict[str, str]  # question id -> last status shown in the saved notebook
+
+    @property
+    def solved(self) -> int:
+        return sum(status == "correct" for status in self.statuses.values())
+
+
+def read_statuses(path: Path) -> dict[str, str]:
+    """Question id -> the last check status stored in a notebook, in cell order."""
+    statuses: dict[str, str] = {}
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("tensorbridge", {})
+            if record.get("status") in _SYMBOL and record.get("question"):
+                statuses[record["question"]] = record["status"]
+    return statuses
+
+
+def course_progress(folder: Path = EXERCISES) -> list[LessonProgress]:
+    """Progress for every exercise notebook in the folder; an unreadable notebook is reported, not fatal."""
+    report = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        try:
+            statuses = read_statuses(path)
+        except (OSError, ValueError) as exc:
+            statuses = {f"{path.stem} (unreadable: {exc.__class__.__name__})": "error"}
+        report.append(LessonProgress(path.name, statuses))
+    return report
+
+
+def format_progress(report: list[LessonProgress]) -> str:
+    lines = []
+    for lesson in report:
+        marks = "  ".join(f"{_SYMBOL[s]} {q.split('.')[-1]}" for q, s in lesson.statuses.items())
+        lines.append(f"{lesson.notebook:<32} {lesson.solved:>2}/{len(lesson.statuses):<2}  {marks}")
+    solved = sum(lesson.solved for lesson in report)
+    total = sum(len(lesson.statuses) for lesson in report)
+    lines.append(f"\n{solved} of {total} questions solved.  ✓ solved  ✗ not yet  ! raised an error  ○ not attempted")
+    lines.append("Only saved notebooks count: save (Ctrl+S) before asking.")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    print(format_progress(course_progress()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

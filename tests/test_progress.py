@@ -1,0 +1,44 @@
+"""Progress is read from a learner's saved exercise notebooks, without changing them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import torch
+
+from tensorbridge import progress
+from tensorbridge.build import EXERCISES
+from tensorbridge.lesson00 import q1
+
+
+def test_fresh_exercises_show_every_question_not_attempted() -> None:
+    report = {lesson.notebook: lesson for lesson in progress.course_progress()}
+    assert set(report["00_start_here.ipynb"].statuses) == {"00.q1", "00.q2"}
+    assert len(report["01_numpy_to_tensor.ipynb"].statuses) == 8
+    assert all(s == "not attempted" for lesson in report.values() for s in lesson.statuses.values())
+
+
+def test_a_learners_saved_answers_are_counted_and_the_file_is_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "00_start_here.ipynb"
+    shutil.copy(EXERCISES / "00_start_here.ipynb", target)
+    nb = nbformat.read(target, as_version=4)
+    check_cells = [cell for cell in nb.cells if "q1.check(t)" in cell.source]
+    data, metadata = q1.check(torch.tensor([1, 2, 3]))._repr_mimebundle_()
+    check_cells[0].outputs = [nbformat.v4.new_output("execute_result", data, metadata=metadata, execution_count=2)]
+    nbformat.write(nb, target)
+    before = target.read_bytes()
+
+    (lesson,) = progress.course_progress(tmp_path)
+    assert lesson.statuses == {"00.q1": "correct", "00.q2": "not attempted"}
+    assert lesson.solved == 1
+    text = progress.format_progress([lesson])
+    assert "1/2" in text and "✓ q1" in text and "○ q2" in text and "1 of 2 questions solved" in text
+    assert target.read_bytes() == before
+
+
+def test_an_unreadable_notebook_is_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "01_broken.ipynb").write_text("{ not json")
+    (lesson,) = progress.course_progress(tmp_path)
+    assert "unreadable" in next(iter(lesson.statuses))
