@@ -9,12 +9,12 @@ from .questions import (
     Mismatch,
     Question,
     ____,
-    expect_array,
     expect_choices,
     expect_copy,
     expect_device,
     expect_dtype,
     expect_dtype_answer,
+    expect_given_array,
     expect_shape,
     expect_shares,
     expect_tensor,
@@ -24,22 +24,8 @@ from .questions import (
 __all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
 
 
-def _given_array(value: object, name: str, expected: np.ndarray) -> np.ndarray:
-    """The input array the learner passes back must still be the one the exercise cell made."""
-    try:
-        a = expect_array(value, f"`{name}`")
-        expect_dtype(a, expected.dtype, f"`{name}`")
-        expect_values(a, expected, f"`{name}`")
-    except Mismatch as mismatch:
-        raise Mismatch(
-            f"the second value should be the array `{name}` from the exercise cell: {mismatch.message}",
-            "Run the exercise cell again from the top so it makes a fresh array.",
-        ) from None
-    return a
-
-
 def _check_q1(answer: object, a: object) -> str:
-    a = _given_array(a, "a", np.arange(6, dtype=np.float32))
+    a = expect_given_array(a, "a", np.arange(6, dtype=np.float32))
     t = expect_tensor(answer)
     expect_device(t)
     expect_dtype(t, torch.float32)
@@ -63,7 +49,7 @@ q1 = Question(
 
 
 def _check_q2(answer: object, a: object) -> str:
-    a = _given_array(a, "a", np.linspace(0, 1, 5))
+    a = expect_given_array(a, "a", np.linspace(0, 1, 5))
     t = expect_tensor(answer)
     expect_device(t)
     expect_values(t, np.linspace(0, 1, 5))
@@ -112,7 +98,7 @@ q3 = Question(
 
 
 def _check_q4(answer: object, counts: object) -> str:
-    counts = _given_array(counts, "counts", np.array([3, 0, 7]))
+    counts = expect_given_array(counts, "counts", np.array([3, 0, 7]))
     t = expect_tensor(answer)
     expect_device(t)
     expect_values(t, np.array([3.0, 0.0, 7.0]))

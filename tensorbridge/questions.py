@@ -173,6 +173,20 @@ def expect_copy(t: torch.Tensor, a: np.ndarray, name: str) -> None:
         )
 
 
+def expect_given_array(value: Any, name: str, expected: np.ndarray) -> np.ndarray:
+    """An input the learner passes back to ``check()`` must still be the array the exercise cell made."""
+    try:
+        a = expect_array(value, f"`{name}`")
+        expect_dtype(a, expected.dtype, f"`{name}`")
+        expect_values(a, expected, f"`{name}`")
+    except Mismatch as mismatch:
+        raise Mismatch(
+            f"the second value should be the array `{name}` from the exercise cell: {mismatch.message}",
+            "Run the exercise cell again from the top so it makes a fresh array.",
+        ) from None
+    return a
+
+
 def expect_dtype_answer(value: Any, expected: torch.dtype) -> None:
     """A predicted dtype, given as ``torch.float32`` or as the string ``'float32'`` / ``'torch.float32'``."""
     if isinstance(value, str):
