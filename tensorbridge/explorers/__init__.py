@@ -1,6 +1,9 @@
 """Interactive explorers, one per lesson: thin ipywidgets views over plain functions."""
 
+from .casting import casting_explorer
 from .constructors import constructor_explorer
+from .layout import layout_explorer
 from .setup import widget_check
+from .to_numpy import chain_explorer
 
-__all__ = ["constructor_explorer", "widget_check"]
+__all__ = ["casting_explorer", "chain_explorer", "constructor_explorer", "layout_explorer", "widget_check"]

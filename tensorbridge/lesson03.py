@@ -1,0 +1,356 @@
+"""Lesson 03's questions: from tensors to NumPy, sharing memory or copying on purpose, whatever the tensor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from .devices import has_cuda
+from .memory import shares_memory
+from .questions import (
+    LearnerCodeError,
+    Mismatch,
+    Question,
+    ____,
+    a_type,
+    call_learner,
+    describe,
+    expect_array,
+    expect_choices,
+    expect_dtype,
+    expect_tensor,
+    expect_values,
+)
+
+__all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
+
+
+def _given_tensor(value: object, name: str, expected: np.ndarray, requires_grad: bool) -> torch.Tensor:
+    """The input tensor the learner passes back must still be the one the exercise cell made."""
+    try:
+        t = expect_tensor(value, f"`{name}`")
+        expect_values(t, expected, f"`{name}`")
+        if t.requires_grad != requires_grad or t.device.type != "cpu":
+            raise Mismatch(f"`{name}` is not the CPU tensor the exercise cell made.")
+    except Mismatch as mismatch:
+        raise Mismatch(
+            f"the second value should be the tensor `{name}` from the exercise cell: {mismatch.message}",
+            "Run the exercise cell again from the top so it makes a fresh tensor.",
+        ) from None
+    return t
+
+
+def _expect_view(a: np.ndarray, t: torch.Tensor, name: str) -> None:
+    if not shares_memory(t, a):
+        raise Mismatch(
+            f"your array is a copy: it has its own memory, so it will not follow changes to `{name}`. "
+            "The task asks for an array that shares the tensor's memory: no copy is needed here."
+        )
+
+
+def _expect_own_copy(a: np.ndarray, t: torch.Tensor, name: str) -> None:
+    if shares_memory(t, a):
+        raise Mismatch(
+            f"your array shares memory with `{name}`: a change to `{name}` (an optimizer step, say) "
+            "would change it too. The task asks for a copy."
+        )
+
+
+# ---- q1: a view of a tensor that requires grad ---------------------------------------------------
+
+
+def _check_q1(answer: object, w: object) -> str:
+    w = _given_tensor(w, "w", np.linspace(0, 1, 5), requires_grad=True)
+    a = expect_array(answer, "your answer")
+    expect_dtype(a, np.float32, "your array")
+    expect_values(a, np.linspace(0, 1, 5).astype(np.float32).astype(np.float64), "your array")
+    _expect_view(a, w, "w")
+    return "`w.detach()` shares `w`'s memory and leaves the graph, so `.numpy()` is allowed and copies nothing."
+
+
+q1 = Question(
+    "03.q1",
+    "A NumPy view of a tensor that requires grad",
+    _check_q1,
+    (
+        "`w.numpy()` raises: PyTorch will not hand NumPy a tensor that autograd is tracking.",
+        "One method gives a tensor on the same memory that autograd no longer tracks; `.numpy()` works on that.",
+        "`a = w.detach().numpy()`",
+    ),
+    "a = w.detach().numpy()",
+    given=("w",),
+)
+
+# ---- q2: which lines work on a tensor that requires grad -------------------------------------------
+
+_Q2_WHY = {
+    "A": "`.numpy()` refuses a tensor that requires grad.",
+    "B": "`.detach()` leaves the graph, so `.numpy()` is allowed.",
+    "C": "`.cpu()` on a CPU tensor returns the same tensor, still requiring grad, so `.numpy()` still refuses.",
+    "D": "`force=True` detaches (and moves, and resolves bits) for you.",
+    "E": "`np.asarray` calls the tensor's `__array__`, which calls `.numpy()`: same error.",
+    "F": "`.tolist()` copies the values out as Python numbers; grad does not matter.",
+    "G": "`.item()` needs exactly one element; `w` has three.",
+    "H": "`w.sum()` has one element, so `.item()` gives a Python float.",
+}
+
+
+def _check_q2(answer: object) -> str:
+    expect_choices(answer, "BDFH", _Q2_WHY, "ABCDEFGH")
+    return "B, D, F and H work; `.cpu()` and `np.asarray` do nothing about `requires_grad`."
+
+
+q2 = Question(
+    "03.q2",
+    "Which of these lines work on a tensor that requires grad?",
+    _check_q2,
+    (
+        "Anything that ends in `.numpy()` of a tensor that still requires grad raises; so does `np.asarray`.",
+        "`.cpu()` is free on a CPU tensor: it returns the tensor itself, `requires_grad` and all.",
+        "`.tolist()` and `.item()` copy values out and do not care about grad, but `.item()` wants one element.",
+    ),
+    "answer = {'B', 'D', 'F', 'H'}",
+)
+
+# ---- q3: which results share memory ----------------------------------------------------------------
+
+_Q3_WHY = {
+    "A": "`.numpy()` is a view of the tensor's memory.",
+    "B": "`np.asarray(t)` calls `t.__array__()`, i.e. `t.numpy()`: a view.",
+    "C": "`np.array` copies by default (and, with NumPy 2 and this torch, warns about `__array__` and `copy`).",
+    "D": "`force=True` copies only when it must (another device, conj or neg bit); a plain CPU tensor is shared.",
+    "E": "`.copy()` makes a new array.",
+    "F": "`.detach()` and `.cpu()` on a plain CPU tensor give the same memory, and `.numpy()` views it.",
+    "G": "`.clone()` copies the tensor first, so the array views the clone.",
+}
+
+
+def _check_q3(answer: object) -> str:
+    expect_choices(answer, "ABDF", _Q3_WHY, "ABCDEFG")
+    return "A, B, D and F are views of `t`'s memory: writing to them changes `t`."
+
+
+q3 = Question(
+    "03.q3",
+    "Which of these arrays share memory with `t`?",
+    _check_q3,
+    (
+        "Only two things in the list copy on purpose; one more copies by default.",
+        "`np.asarray` shares when it can; `np.array` copies unless told otherwise.",
+        "`numpy(force=True)` has nothing to force on a plain CPU float tensor.",
+    ),
+    "answer = {'A', 'B', 'D', 'F'}",
+)
+
+# ---- q4: an independent copy -----------------------------------------------------------------------
+
+
+def _check_q4(answer: object, t: object) -> str:
+    t = _given_tensor(t, "t", np.arange(4.0), requires_grad=False)
+    a = expect_array(answer, "your answer")
+    expect_values(a, np.arange(4.0), "your array")
+    if a.dtype == np.float64:
+        raise Mismatch(
+            "your array is float64; `t` is float32. Going through `.tolist()` makes Python floats, "
+            "which NumPy turns into float64. Copy the array instead: `t.numpy().copy()`."
+        )
+    expect_dtype(a, np.float32, "your array")
+    _expect_own_copy(a, t, "t")
+    return "`t.numpy().copy()` is one copy with no warning; `np.array(t)` copies too, but warns with NumPy 2."
+
+
+q4 = Question(
+    "03.q4",
+    "A NumPy copy that does not follow the tensor",
+    _check_q4,
+    (
+        "`t.numpy()` is a view: it would change when `t` changes.",
+        "Make the view, then copy it with the NumPy method that copies.",
+        "`a = t.numpy().copy()`",
+    ),
+    "a = t.numpy().copy()",
+    given=("t",),
+)
+
+# ---- q5: the conjugate bit -------------------------------------------------------------------------
+
+_Q5_VALUES = np.array([1 - 2j, 3 + 4j])
+
+
+def _check_q5(answer: object) -> str:
+    a = expect_array(answer, "your answer")
+    if not np.iscomplexobj(a):
+        raise Mismatch(
+            f"your array is {a.dtype}: the imaginary parts are gone. `z` is complex64; keep it complex.",
+            "`z.real` keeps only the real part.",
+        )
+    expect_dtype(a, np.complex64, "your array")
+    if a.shape == _Q5_VALUES.shape and np.array_equal(a, np.conj(_Q5_VALUES)):
+        raise Mismatch(
+            "your array holds the values *before* conjugation: `[1+2j, 3-4j]`. The conj bit is part of `z`'s "
+            "value; `z.conj()` conjugates again, which clears the bit and undoes it.",
+        )
+    expect_values(a, _Q5_VALUES, "your array")
+    return "`resolve_conj()` (or `numpy(force=True)`) writes the conjugated values into new memory."
+
+
+q5 = Question(
+    "03.q5",
+    "The values of a conjugated tensor, as NumPy",
+    _check_q5,
+    (
+        "`z.numpy()` raises: `z` has the conjugate bit set, a promise to conjugate that NumPy cannot see.",
+        "The error message names the method that carries the promise out.",
+        "`a = z.resolve_conj().numpy()` (or `a = z.numpy(force=True)`)",
+    ),
+    "a = z.resolve_conj().numpy()",
+)
+
+# ---- q6: a scalar loss for logging -----------------------------------------------------------------
+
+_Q6_VALUE = 11 / 3
+
+
+def _check_q6(answer: object) -> str:
+    if isinstance(answer, torch.Tensor):
+        grad = ", still attached to the graph" if answer.requires_grad else ""
+        raise Mismatch(
+            f"your answer is still a tensor ({answer.dtype}{grad}); a logger wants a Python `float`.",
+            "Keeping the tensor in a list of losses also keeps its whole graph in memory.",
+        )
+    if isinstance(answer, np.ndarray):
+        raise Mismatch(f"your answer is a {answer.ndim}-d NumPy array; one method gives a Python `float` directly.")
+    if isinstance(answer, np.generic):
+        raise Mismatch(f"your answer is a NumPy scalar (`{type(answer).__name__}`); expected a plain Python `float`.")
+    if type(answer) is not float:
+        raise Mismatch(f"your answer is {a_type(answer)} (`{describe(answer)}`); expected a Python `float`.")
+    if abs(answer - _Q6_VALUE) > 1e-6:
+        raise Mismatch(f"your value is {answer!r}; the loss is {_Q6_VALUE:.7f}.")
+    return "`.item()` copies the one value out as a Python float, with no warning about grad."
+
+
+q6 = Question(
+    "03.q6",
+    "A scalar loss, as a Python number for logging",
+    _check_q6,
+    (
+        "`loss` is a 0-d tensor that requires grad; you want a plain Python `float`.",
+        "One tensor method turns a one-element tensor into a Python number.",
+        "`value = loss.item()`",
+    ),
+    "value = loss.item()",
+)
+
+# ---- q7: predict what the array holds --------------------------------------------------------------
+
+
+def _check_q7(answer: object) -> str:
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().cpu().resolve_conj().resolve_neg().numpy()
+    if not isinstance(answer, (list, tuple, np.ndarray)):
+        raise Mismatch(f"answer with a list of three numbers such as `[0, 0, 0]`; got {a_type(answer)}.")
+    try:
+        got = np.asarray(answer)
+    except (TypeError, ValueError):
+        got = np.asarray(None)
+    if got.dtype.kind not in "biuf":
+        raise Mismatch("answer with a list of three real numbers such as `[0, 0, 0]`.")
+    got = got.astype(np.float64)
+    if got.shape != (3,):
+        raise Mismatch(f"`a` has three elements; your answer has shape `{got.shape}`.")
+    if np.array_equal(got, [0, 0, 0]):
+        raise Mismatch("`t += 1` works in place: it writes into the very memory `a` is a view of.")
+    if np.array_equal(got, [2, 2, 2]):
+        raise Mismatch(
+            "`t = t * 2` is not in place: it makes a new tensor and points the name `t` at it. "
+            "`a` still views the old memory."
+        )
+    if not np.array_equal(got, [1, 1, 1]):
+        raise Mismatch(f"`a` does not hold `{got.tolist()}`: follow which lines write into `a`'s memory.")
+    return "in-place updates (`+=`, `add_`, an optimizer step) reach the array; rebinding the name does not."
+
+
+q7 = Question(
+    "03.q7",
+    "Predict what the array holds",
+    _check_q7,
+    (
+        "`a = t.numpy()` makes `a` a view of `t`'s memory at that moment.",
+        "`t += 1` changes that memory in place; `t = t * 2` makes new memory and moves the name `t` to it.",
+    ),
+    "answer = [1, 1, 1]",
+)
+
+# ---- q8: a to_numpy that works for any tensor ------------------------------------------------------
+
+
+def _cases() -> list[tuple[str, Callable[[], torch.Tensor], bool]]:
+    """(what the tensor is, how to make it, whether the result should share its memory)."""
+    cases: list[tuple[str, Callable[[], torch.Tensor], bool]] = [
+        ("a plain CPU tensor, `torch.arange(3.0)`", lambda: torch.arange(3.0), True),
+        (
+            "a tensor that requires grad, `torch.ones(2, requires_grad=True)`",
+            lambda: torch.ones(2, requires_grad=True),
+            True,
+        ),
+        (
+            "a model output, `torch.nn.Linear(2, 3)(torch.ones(1, 2))`",
+            lambda: torch.nn.Linear(2, 3)(torch.ones(1, 2)),
+            True,
+        ),
+        ("an int64 tensor, `torch.tensor([1, 2, 3])`", lambda: torch.tensor([1, 2, 3]), True),
+        ("a 0-d tensor, `torch.tensor(2.5)`", lambda: torch.tensor(2.5), True),
+        ("a conjugated tensor, `torch.tensor([1+2j]).conj()`", lambda: torch.tensor([1 + 2j]).conj(), False),
+    ]
+    if has_cuda():
+        cases.append(
+            ("a CUDA tensor, `torch.arange(3.0, device='cuda')`", lambda: torch.arange(3.0, device="cuda"), False)
+        )
+    return cases
+
+
+def _check_case(fn: Any, case: str, t: torch.Tensor, should_share: bool) -> None:
+    expected = t.numpy(force=True).copy()
+    try:
+        result = call_learner(fn, t)
+    except LearnerCodeError as error:
+        raise LearnerCodeError(f"for {case}, {error}") from error
+    if isinstance(result, torch.Tensor):
+        raise Mismatch(f"for {case}, your function returned a tensor ({result.dtype}); expected a NumPy array.")
+    a = expect_array(result, f"for {case}, your result")
+    expect_dtype(a, expected.dtype, f"for {case}, your array")
+    if t.is_conj() and a.shape == expected.shape and np.array_equal(a, np.conj(expected)):
+        raise Mismatch(f"for {case}, your array holds the values before conjugation: the conj bit was dropped.")
+    expect_values(
+        a, expected.astype(np.complex128 if expected.dtype.kind == "c" else np.float64), f"for {case}, your array"
+    )
+    if should_share and not shares_memory(t, a):
+        raise Mismatch(
+            f"for {case}, your array is a copy. Nothing forces one here: return a view of the tensor's memory.",
+            "`np.array(...)` and `.copy()` always copy; `.numpy()` and `np.asarray(...)` do not.",
+        )
+
+
+def _check_q8(answer: object) -> str:
+    if not callable(answer):
+        raise Mismatch(f"pass your function itself, `q8.check(to_numpy)`; got {a_type(answer)}.")
+    for case, make, should_share in _cases():
+        _check_case(answer, case, make(), should_share)
+    return "it handles grad, conj bits and devices, and copies only when it must."
+
+
+q8 = Question(
+    "03.q8",
+    "Write `to_numpy(t)` for any tensor a model returns",
+    _check_q8,
+    (
+        "Three things can stand between a tensor and NumPy: the autograd graph, the device, the conj/neg bits.",
+        "`.detach()`, `.cpu()` and `.resolve_conj()` each return the tensor's own memory when there is nothing "
+        "to do, so chaining them costs nothing on a plain CPU tensor.",
+        "`return t.numpy(force=True)`, or spelled out: `return t.detach().cpu().resolve_conj().resolve_neg().numpy()`",
+    ),
+    "def to_numpy(t):\n    return t.numpy(force=True)",
+)
