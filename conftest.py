@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 # Warnings name the cell they come from; a fixed name keeps stored stderr outputs comparable.
 os.environ.setdefault("IPYKERNEL_CELL_NAME", "<cell>")
+# Every kernel the tests start loads tests/offline/sitecustomize.py: a lesson that reaches the network fails.
+OFFLINE = str(Path(__file__).resolve().parent / "tests" / "offline")
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (OFFLINE, os.environ.get("PYTHONPATH", "")) if p)
 
 GPU_TAG = "gpu"
 NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the notebook shows the output stored from a real GPU run)"
