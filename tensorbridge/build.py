@@ -154,6 +154,16 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120, record_tim
     )
     client.execute()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    relative_tracebacks(nb)
+
+
+def relative_tracebacks(nb: nbformat.NotebookNode) -> None:
+    """Stored tracebacks name files relative to the repository, not by this machine's absolute paths."""
+    prefix = f"{ROOT}{os.sep}"
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [line.replace(prefix, "") for line in output["traceback"]]
 
 
 def build_exercise(solution_path: Path, target: Path, run: bool = True) -> str:

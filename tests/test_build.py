@@ -31,8 +31,10 @@ def test_exercises_hold_no_answers(solution: Path) -> None:
     exercise = nbformat.read(build.exercise_path(solution), as_version=4)
     text = "\n".join(cell.source for cell in exercise.cells)
     assert "BEGIN SOLUTION" not in text and "answer key" not in text
-    answers = [cell.source for cell in nbformat.read(solution, as_version=4).cells if "BEGIN SOLUTION" in cell.source]
-    assert answers and text.count("____") >= len(answers)
+    cells = nbformat.read(solution, as_version=4).cells
+    blocks = [cell.source for cell in cells if cell.cell_type == "code" and "### BEGIN SOLUTION" in cell.source]
+    placeholders = [block for block in blocks if "### EXERCISE" not in block]
+    assert blocks and text.count("____") >= len(placeholders)
 
 
 def test_placeholders_keep_names_and_signatures() -> None:
@@ -89,3 +91,11 @@ def test_check_mode_reports_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(build, "EXERCISES", tmp_path)
     assert build.main(["exercises", "--check", "00"]) == 1
     assert "stale: exercises/00_start_here.ipynb" in capsys.readouterr().out
+
+
+def test_stored_tracebacks_do_not_name_this_machines_paths() -> None:
+    nb = nbformat.v4.new_notebook()
+    error = nbformat.v4.new_output("error", ename="E", evalue="v", traceback=[f"File {build.ROOT}/.venv/x.py:3"])
+    nb.cells.append(nbformat.v4.new_code_cell("1/0", outputs=[error]))
+    build.relative_tracebacks(nb)
+    assert nb.cells[0].outputs[0]["traceback"] == ["File .venv/x.py:3"]
