@@ -2,6 +2,7 @@
 
     python -m tensorbridge.build exercises [--check] [LESSON ...]
     python -m tensorbridge.build execute NOTEBOOK ...
+    python -m tensorbridge.build slides [NOTEBOOK ...]
 
 ``solutions/NN_*.ipynb`` is the only source: each answer sits between ``### BEGIN SOLUTION`` and
 ``### END SOLUTION`` (or ``<!-- BEGIN SOLUTION -->`` / ``<!-- END SOLUTION -->`` in Markdown). An exercise
@@ -27,6 +28,8 @@ import time
 from pathlib import Path
 
 import nbformat
+
+from . import slides
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -192,7 +195,17 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--all", action="store_true", help="rebuild even exercises that are up to date")
     run = commands.add_parser("execute", help="execute notebooks in place, storing their outputs")
     run.add_argument("notebooks", nargs="+", type=Path)
+    show = commands.add_parser("slides", help="set the lessons' slide metadata for RISE from their structure")
+    show.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson in notebooks/")
     args = parser.parse_args(argv)
+
+    if args.command == "slides":
+        for path in args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            if slides.assign(nb):
+                nbformat.write(nb, path)
+                print(f"slides set in {path}")
+        return 0
 
     if args.command == "execute":
         for path in args.notebooks:

@@ -14,6 +14,7 @@ MINIMUMS = {
     "ipywidgets": "8.1",
     "jupyterlab": "4.2",
     "matplotlib": "3.8",
+    "jupyterlab-rise": "0.43",
 }
 
 
@@ -55,8 +56,8 @@ def check_versions() -> list[PackageCheck]:
 
 
 def format_checks(checks: list[PackageCheck]) -> str:
-    lines = [f"{'package':<11} {'installed':<13} {'needs':<9} status"]
+    lines = [f"{'package':<15} {'installed':<13} {'needs':<9} status"]
     for c in checks:
         status = "ok" if c.ok else ("MISSING: run python3 course.py open" if c.installed is None else "TOO OLD")
-        lines.append(f"{c.name:<11} {c.installed or '-':<13} {'>= ' + c.minimum:<9} {status}")
+        lines.append(f"{c.name:<15} {c.installed or '-':<13} {'>= ' + c.minimum:<9} {status}")
     return "\n".join(lines)
