@@ -17,7 +17,6 @@ from .questions import (
     describe,
     expect_array,
     expect_choices,
-    expect_device,
     expect_dtype,
     expect_dtype_answer,
     expect_shape,
@@ -121,7 +120,8 @@ def _check_q1(answer: object) -> str:
         )
     raw = np.random.default_rng(2).normal(size=(8, 3))
     batch = expect_tensor(call_learner(answer, raw), "the batch your function returns")
-    expect_device(batch, what="your batch")
+    if batch.device.type != "cpu":
+        raise Mismatch(f"your batch is on `{batch.device}`; the model is on the CPU, so return the batch on the CPU.")
     expect_shape(batch, raw.shape, "your batch")
     if batch.dtype != torch.float32:
         if batch.dtype == torch.bool:

@@ -154,8 +154,9 @@ def _check_q4(answer: object, t: object) -> str:
     expect_values(a, np.arange(4.0), "your array")
     if a.dtype == np.float64:
         raise Mismatch(
-            "your array is float64; `t` is float32. Going through `.tolist()` makes Python floats, "
-            "which NumPy turns into float64. Copy the array instead: `t.numpy().copy()`."
+            "your array is float64; `t` is float32, and the copy should keep that dtype.",
+            "Likely causes: a round trip through `.tolist()` (Python floats become float64), `.double()`, "
+            "or `np.array(..., dtype=np.float64)`.",
         )
     expect_dtype(a, np.float32, "your array")
     _expect_own_copy(a, t, "t")
@@ -304,6 +305,11 @@ def _cases() -> list[tuple[str, Callable[[], torch.Tensor], bool]]:
         ("an int64 tensor, `torch.tensor([1, 2, 3])`", lambda: torch.tensor([1, 2, 3]), True),
         ("a 0-d tensor, `torch.tensor(2.5)`", lambda: torch.tensor(2.5), True),
         ("a conjugated tensor, `torch.tensor([1+2j]).conj()`", lambda: torch.tensor([1 + 2j]).conj(), False),
+        (
+            "a tensor with the negative bit, `torch.tensor([1+2j]).conj().imag`",
+            lambda: torch.tensor([1 + 2j]).conj().imag,
+            False,
+        ),
     ]
     if has_cuda():
         cases.append(
@@ -324,6 +330,8 @@ def _check_case(fn: Any, case: str, t: torch.Tensor, should_share: bool) -> None
     expect_dtype(a, expected.dtype, f"for {case}, your array")
     if t.is_conj() and a.shape == expected.shape and np.array_equal(a, np.conj(expected)):
         raise Mismatch(f"for {case}, your array holds the values before conjugation: the conj bit was dropped.")
+    if t.is_neg() and a.shape == expected.shape and np.array_equal(a, -expected):
+        raise Mismatch(f"for {case}, your array holds the values before negation: the neg bit was dropped.")
     expect_values(
         a, expected.astype(np.complex128 if expected.dtype.kind == "c" else np.float64), f"for {case}, your array"
     )
@@ -339,7 +347,13 @@ def _check_q8(answer: object) -> str:
         raise Mismatch(f"pass your function itself, `q8.check(to_numpy)`; got {a_type(answer)}.")
     for case, make, should_share in _cases():
         _check_case(answer, case, make(), should_share)
-    return "it handles grad, conj bits and devices, and copies only when it must."
+    if has_cuda():
+        return "it handles grad, conj and neg bits and devices, and copies only when it must."
+    return (
+        "it handles grad and the conj and neg bits, and copies only when it must. There is no CUDA device here, "
+        "so the GPU case was not tested: `.numpy()` refuses a GPU tensor, so make sure your function moves it "
+        "to the CPU with `.cpu()` (as `numpy(force=True)` does)."
+    )
 
 
 q8 = Question(

@@ -86,7 +86,8 @@ def test_feedback_names_the_mistake() -> None:
         (l03.q3.check("ABCDF"), "C does not: `np.array` copies by default"),
         (l03.q3.check("AB"), "D does too"),
         (l03.q4.check(t.numpy(), t), "shares memory with `t`"),
-        (l03.q4.check(np.array(t.tolist()), t), "float64"),
+        (l03.q4.check(np.array(t.tolist()), t), "your array is float64; `t` is float32"),
+        (l03.q4.check(t.double().numpy(), t), "`.tolist()` (Python floats become float64), `.double()`"),
         (l03.q5.check(z.conj().numpy()), "values *before* conjugation"),
         (l03.q5.check(z.real.numpy()), "imaginary parts are gone"),
         (l03.q6.check(loss), "still a tensor (torch.float32, still attached to the graph)"),
@@ -103,6 +104,10 @@ def test_feedback_names_the_mistake() -> None:
         (l03.q8.check(lambda t: t.tolist()), "is a `list`"),
         (l03.q8.check(lambda t: t.detach().conj().numpy() if t.is_conj() else t.detach().numpy()), "conj bit"),
         (l03.q8.check(lambda t: t.numpy(force=True).astype(np.float64)), "dtype `float64`; expected `float32`"),
+        (
+            l03.q8.check(lambda t: t.neg().numpy(force=True) if t.is_neg() else t.numpy(force=True)),
+            "values before negation: the neg bit was dropped",
+        ),
     ]
     for feedback, expected in cases:
         assert feedback.status is Status.INCORRECT, feedback
@@ -115,13 +120,20 @@ def test_errors_in_the_learners_function_name_the_tensor() -> None:
     assert "for a tensor that requires grad" in blocked.text() and "requires grad" in blocked.text()
     conj = l03.q8.check(lambda t: t.detach().numpy())
     assert conj.status is Status.ERROR and "for a conjugated tensor" in conj.text()
+    neg = l03.q8.check(lambda t: t.detach().resolve_conj().numpy())
+    assert neg.status is Status.ERROR and "for a tensor with the negative bit" in neg.text()
+    assert "resolve_neg" in neg.text()
     assert l03.q8.check(lambda t: l03.____).status is Status.NOT_ATTEMPTED
 
 
-@pytest.mark.skipif(not has_cuda(), reason="needs a CUDA device")
-def test_the_cuda_case_runs_where_cuda_exists() -> None:
-    feedback = l03.q8.check(lambda t: t.detach().numpy() if not t.is_conj() else t.numpy(force=True))
-    assert feedback.status is Status.ERROR and "a CUDA tensor" in feedback.text()
+def test_without_cuda_the_success_message_says_the_gpu_case_was_not_tested() -> None:
+    no_cpu_step = l03.q8.check(lambda t: t.detach().resolve_conj().resolve_neg().numpy())
+    if has_cuda():
+        assert no_cpu_step.status is Status.ERROR and "a CUDA tensor" in no_cpu_step.text()
+        assert "devices" in l03.q8.check(lambda t: t.numpy(force=True)).text()
+    else:
+        assert no_cpu_step.solved
+        assert "GPU case was not tested" in no_cpu_step.text() and "`.cpu()`" in no_cpu_step.text()
 
 
 chain_functions = st.lists(st.sampled_from(list(STEPS)), max_size=4).map(lambda steps: lambda t: _apply(steps, t))
