@@ -106,7 +106,8 @@ Q2_LINES = {
 _Q2_WHY = {
     "A": "`a[::-1]` has a negative stride, and `torch.from_numpy` never copies.",
     "B": "`torch.as_tensor` would share the view, and a tensor cannot have a negative stride.",
-    "C": "`torch.tensor` copies, but it reads the array through its strides first, and refuses negative ones.",
+    "C": "`torch.tensor` copies, but it first wraps the array exactly as `torch.from_numpy` does, then copies that "
+    "tensor; the wrap refuses the negative stride, with the same message.",
     "D": "`.copy()` makes a fresh C-contiguous array with positive strides; `from_numpy` shares that.",
     "E": "the tensor is made from `a` itself; `torch.flip` then copies into a new tensor with positive strides.",
     "F": "`np.flip(a)` is the same negative-stride view as `a[::-1]`.",
@@ -125,7 +126,8 @@ q2 = Question(
     _check_q2,
     (
         "Look for a negative stride reaching a constructor; a copy or a `torch.flip` made before or after does not.",
-        "`np.flip(a)` and `a[::-1]` are the same kind of view. `torch.tensor` copies, but still reads the strides.",
+        "`np.flip(a)` and `a[::-1]` are the same kind of view. `torch.tensor` copies, but only after wrapping the "
+        "array as `torch.from_numpy` does.",
         "Four lines raise: the three constructors given `a[::-1]`, and `from_numpy` given `np.flip(a)`.",
     ),
     "answer = {'A', 'B', 'C', 'F'}",
@@ -196,7 +198,12 @@ def _check_q4(answer: object, weights: object) -> str:
             "Only a copy is safe to write to.",
         )
     expect_copy(w, weights, "weights")
-    return f"a copy of the {weights.nbytes} bytes, writable and independent: no warning, nothing undefined."
+    return (
+        f"a copy of the {weights.nbytes} bytes, writable and independent: nothing undefined. "
+        "`torch.tensor(weights)` and `torch.from_numpy(weights.copy())` get there without a warning; "
+        "`torch.from_numpy(weights).clone()` gives the same copy but warns first, because `from_numpy` wraps the "
+        "read-only array before `clone()` copies it."
+    )
 
 
 q4 = Question(

@@ -208,6 +208,15 @@ def test_feedback_names_the_mistake() -> None:
         assert expected in feedback.text(), feedback
 
 
+def test_q4_feedback_says_which_copy_warns() -> None:
+    weights = _read_only_weights()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        feedback = l05.q4.check(torch.from_numpy(weights).clone(), weights)
+    assert feedback.status is Status.CORRECT, feedback
+    assert "`torch.from_numpy(weights).clone()` gives the same copy but warns" in feedback.text()
+
+
 def test_learner_errors_and_placeholders() -> None:
     assert l05.q5.check(lambda x: 1 / 0).status is Status.ERROR
     assert l05.q5.check(lambda x: l05.____).status is Status.NOT_ATTEMPTED
