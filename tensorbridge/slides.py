@@ -20,7 +20,7 @@ def slide_type(cell: nbformat.NotebookNode) -> str:
     text = cell.source.lstrip()
     if text.startswith(NOTE_MARKER):
         return "notes"
-    if text.startswith(("# ", "## ")):
+    if any(line.startswith(("# ", "## ")) for line in text.splitlines()):
         return "slide"
     return "subslide"
 
