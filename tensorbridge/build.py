@@ -8,7 +8,8 @@
 ``### END SOLUTION`` (or ``<!-- BEGIN SOLUTION -->`` / ``<!-- END SOLUTION -->`` in Markdown). An exercise
 keeps everything else; each answer becomes a placeholder: ``name = ____`` for what the answer assigned, a
 function's signature returning ``____`` for what it defined. A block may instead say what the exercise starts
-from: the lines after an ``### EXERCISE`` line inside it (a planted bug, say) replace the whole block.
+from: after an ``### EXERCISE`` line inside it come commented-out lines (a planted bug, say), which replace the
+whole block in the exercise with one ``#`` taken off each line; the solution never runs them.
 An exercise a learner has edited is copied to ``exercises/.backups/`` before it is rebuilt, so regenerating
 never loses their work.
 """
@@ -60,11 +61,22 @@ def placeholder_for(answer: str, indent: str = "") -> str:
     return "\n".join([f"{indent}# Your code here: replace {PLACEHOLDER}", *lines]) + "\n"
 
 
+def _uncomment(line: str) -> str:
+    """``    # x = 1`` -> ``    x = 1``: one comment marker off, indentation kept."""
+    code = line.lstrip()
+    margin = line[: len(line) - len(code)]
+    if code.startswith("# "):
+        return margin + code[2:]
+    return margin + code.removeprefix("#")
+
+
 def _exercise_text(block: re.Match) -> str:
-    """What an answer block becomes: the code after its ``### EXERCISE`` line if it has one, else placeholders."""
+    """What an answer block becomes: its ``### EXERCISE`` part un-commented if it has one, else placeholders."""
     indent, body = block.group(1), block.group(2)
     parts = _EXERCISE_LINE.split(body, maxsplit=1)
-    return parts[1] if len(parts) == 2 else placeholder_for(body, indent)
+    if len(parts) == 1:
+        return placeholder_for(body, indent)
+    return "".join(_uncomment(line) for line in parts[1].splitlines(keepends=True))
 
 
 def strip_code(source: str) -> str:

@@ -53,11 +53,15 @@ def test_placeholders_keep_names_and_signatures() -> None:
 
 def test_a_block_can_say_what_the_exercise_starts_from() -> None:
     source = (
-        "### BEGIN SOLUTION\nx = np.stack(rows)\n"
-        "### EXERCISE\nx = np.array(rows)[::-1]  # bug\n"
-        "### END SOLUTION\ny = 1\n"
+        "def f(rows):\n    ### BEGIN SOLUTION\n    x = np.stack(rows)\n"
+        "    ### EXERCISE\n    # x = np.array(rows)[::-1]  # bug\n    # # a comment the exercise keeps\n"
+        "    ### END SOLUTION\n    return x\n"
     )
-    assert build.strip_code(source) == "x = np.array(rows)[::-1]  # bug\ny = 1\n"
+    stripped = build.strip_code(source)
+    assert stripped == (
+        "def f(rows):\n    x = np.array(rows)[::-1]  # bug\n    # a comment the exercise keeps\n    return x\n"
+    )
+    compile(stripped, "<exercise>", "exec")
 
 
 def test_markdown_answers_are_removed() -> None:
