@@ -9,7 +9,7 @@ from .questions import (
     Mismatch,
     Question,
     ____,
-    expect_choices,
+    choice_question,
     expect_copy,
     expect_device,
     expect_dtype,
@@ -202,19 +202,15 @@ _Q8_WHY = {
 }
 
 
-def _check_q8(answer: object) -> str:
-    expect_choices(answer, "ACD", _Q8_WHY, "ABCDEF")
-    return "A, C and D share `a`'s memory: no copy was needed for any of them."
-
-
-q8 = Question(
+q8 = choice_question(
     "01.q8",
     "Which of these lines shares memory with `a`, and why?",
-    _check_q8,
-    (
+    correct="ACD",
+    why=_Q8_WHY,
+    remark="A, C and D share `a`'s memory: no copy was needed for any of them.",
+    hints=(
         "A tensor can only share an array's memory when no dtype change is needed.",
         "`torch.tensor` never shares. `torch.Tensor` shares only float32 arrays.",
         "`astype` returns a new array (a copy) unless you pass `copy=False` and the dtype already matches.",
     ),
-    "answer = {'A', 'C', 'D'}",
 )

@@ -14,9 +14,9 @@ from .questions import (
     ____,
     a_type,
     call_learner,
+    choice_question,
     describe,
     expect_array,
-    expect_choices,
     expect_dtype,
     expect_dtype_answer,
     expect_shape,
@@ -175,21 +175,17 @@ _Q2_WHY = {
 }
 
 
-def _check_q2(answer: object) -> str:
-    expect_choices(answer, "ACE", _Q2_WHY, "ABCDEF")
-    return "a cast that has nothing to do returns the same tensor: writing into the result writes into `t`."
-
-
-q2 = Question(
+q2 = choice_question(
     "02.q2",
     "Same tensor, or a new one?",
-    _check_q2,
-    (
+    correct="ACE",
+    why=_Q2_WHY,
+    remark="a cast that has nothing to do returns the same tensor: writing into the result writes into `t`.",
+    hints=(
         "A cast to the dtype a tensor already has has nothing to do.",
         "`.float()`, `.to(dtype)` and `.type(dtype)` all return the tensor itself when its dtype already matches.",
         "Only a dtype change, `copy=True`, or `clone()` makes a new tensor.",
     ),
-    "answer = {'A', 'C', 'E'}",
 )
 
 _Q3_EXPECTED = [2, -2, 0, 0]

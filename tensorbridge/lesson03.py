@@ -17,9 +17,9 @@ from .questions import (
     ____,
     a_type,
     call_learner,
+    choice_question,
     describe,
     expect_array,
-    expect_choices,
     expect_dtype,
     expect_tensor,
     expect_values,
@@ -98,21 +98,17 @@ _Q2_WHY = {
 }
 
 
-def _check_q2(answer: object) -> str:
-    expect_choices(answer, "BDFH", _Q2_WHY, "ABCDEFGH")
-    return "B, D, F and H work; `.cpu()` and `np.asarray` do nothing about `requires_grad`."
-
-
-q2 = Question(
+q2 = choice_question(
     "03.q2",
     "Which of these lines work on a tensor that requires grad?",
-    _check_q2,
-    (
+    correct="BDFH",
+    why=_Q2_WHY,
+    remark="B, D, F and H work; `.cpu()` and `np.asarray` do nothing about `requires_grad`.",
+    hints=(
         "Anything that ends in `.numpy()` of a tensor that still requires grad raises; so does `np.asarray`.",
         "`.cpu()` is free on a CPU tensor: it returns the tensor itself, `requires_grad` and all.",
         "`.tolist()` and `.item()` copy values out and do not care about grad, but `.item()` wants one element.",
     ),
-    "answer = {'B', 'D', 'F', 'H'}",
 )
 
 # ---- q3: which results share memory ----------------------------------------------------------------
@@ -128,21 +124,17 @@ _Q3_WHY = {
 }
 
 
-def _check_q3(answer: object) -> str:
-    expect_choices(answer, "ABDF", _Q3_WHY, "ABCDEFG")
-    return "A, B, D and F are views of `t`'s memory: writing to them changes `t`."
-
-
-q3 = Question(
+q3 = choice_question(
     "03.q3",
     "Which of these arrays share memory with `t`?",
-    _check_q3,
-    (
+    correct="ABDF",
+    why=_Q3_WHY,
+    remark="A, B, D and F are views of `t`'s memory: writing to them changes `t`.",
+    hints=(
         "Only two things in the list copy on purpose; one more copies by default.",
         "`np.asarray` shares when it can; `np.array` copies unless told otherwise.",
         "`numpy(force=True)` has nothing to force on a plain CPU float tensor.",
     ),
-    "answer = {'A', 'B', 'D', 'F'}",
 )
 
 # ---- q4: an independent copy -----------------------------------------------------------------------

@@ -12,9 +12,9 @@ from .questions import (
     ____,
     a_type,
     call_learner,
+    choice_question,
     describe,
     expect_array,
-    expect_choices,
     expect_copy,
     expect_device,
     expect_dtype,
@@ -115,22 +115,21 @@ _Q2_WHY = {
 }
 
 
-def _check_q2(answer: object) -> str:
-    expect_choices(answer, "ABCF", _Q2_WHY, Q2_LINES)
-    return "every constructor refuses a negative stride, even the copying `torch.tensor`; copy first, or flip in torch."
-
-
-q2 = Question(
+q2 = choice_question(
     "05.q2",
     "Which lines raise on a reversed array?",
-    _check_q2,
-    (
+    correct="ABCF",
+    why=_Q2_WHY,
+    options=Q2_LINES,
+    remark=(
+        "every constructor refuses a negative stride, even the copying `torch.tensor`; copy first, or flip in torch."
+    ),
+    hints=(
         "Look for a negative stride reaching a constructor; a copy or a `torch.flip` made before or after does not.",
         "`np.flip(a)` and `a[::-1]` are the same kind of view. `torch.tensor` copies, but only after wrapping the "
         "array as `torch.from_numpy` does.",
         "Four lines raise: the three constructors given `a[::-1]`, and `from_numpy` given `np.flip(a)`.",
     ),
-    "answer = {'A', 'B', 'C', 'F'}",
 )
 
 
@@ -290,22 +289,19 @@ _Q6_WHY = {
 }
 
 
-def _check_q6(answer: object) -> str:
-    expect_choices(answer, "ACF", _Q6_WHY, Q6_LINES)
-    return "A, C and F write into `X`: in-place operations on views. The others wrote into copies."
-
-
-q6 = Question(
+q6 = choice_question(
     "05.q6",
     "Which lines change the training array?",
-    _check_q6,
-    (
+    correct="ACF",
+    why=_Q6_WHY,
+    options=Q6_LINES,
+    remark="A, C and F write into `X`: in-place operations on views. The others wrote into copies.",
+    hints=(
         "A line changes `X` when an in-place operation (`+=`, a method ending in `_`) runs on a view of its memory.",
         "Slices and a `reshape` of a contiguous tensor are views; list indexing, `.contiguous()` of a transpose, "
         "and `clone()` are copies.",
         "Three lines change `X`.",
     ),
-    "answer = {'A', 'C', 'F'}",
 )
 
 

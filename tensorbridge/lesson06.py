@@ -26,8 +26,8 @@ from .questions import (
     ____,
     a_type,
     call_learner,
+    choice_question,
     describe,
-    expect_choices,
     expect_device,
     expect_shape,
     expect_tensor,
@@ -228,21 +228,17 @@ _Q2_WHY = {
 }
 
 
-def _check_q2(answer: object) -> str:
-    expect_choices(answer, "BDEG", _Q2_WHY, "ABCDEFG")
-    return "B, D, E and G copy every byte, so their time grows with the size; A, C and F cost the same at any size."
-
-
-q2 = Question(
+q2 = choice_question(
     "06.q2",
     "Which of these take longer as the array grows?",
-    _check_q2,
-    (
+    correct="BDEG",
+    why=_Q2_WHY,
+    remark="B, D, E and G copy every byte, so their time grows with the size; A, C and F cost the same at any size.",
+    hints=(
         "A path whose time grows with the size is one that copies: it touches every byte.",
         "Zero-copy paths: `from_numpy`, and `as_tensor` with no dtype change. A dtype change is always a copy.",
         "`.double()` converts to float64; a tensor that already is float64 is returned as it is.",
     ),
-    "answer = {'B', 'D', 'E', 'G'}",
 )
 
 
@@ -415,23 +411,19 @@ _Q6_WHY = {
 }
 
 
-def _check_q6(answer: object) -> str:
-    expect_choices(answer, "BCE", _Q6_WHY, "ABCDE")
-    return "B, C and E touch the data once; A and D make it twice."
-
-
-q6 = Question(
+q6 = choice_question(
     "06.q6",
     "Which lines make the float32 tensor in one pass?",
-    _check_q6,
-    (
+    correct="BCE",
+    why=_Q6_WHY,
+    remark="B, C and E touch the data once; A and D make it twice.",
+    hints=(
         "Count the copies in each line: `torch.tensor` always copies, `astype` copies, a dtype change copies, "
         "`from_numpy` never does.",
         "A line that copies and *then* converts (or converts and then copies) passes over the data twice.",
         "Two lines chain two copies: the ones that call `torch.tensor` on something already converted or "
         "convert after `torch.tensor`.",
     ),
-    "answer = {'B', 'C', 'E'}",
 )
 
 
@@ -447,19 +439,15 @@ _Q7_WHY = {
 }
 
 
-def _check_q7(answer: object) -> str:
-    expect_choices(answer, "AF", _Q7_WHY, "ABCDEF")
-    return "time only the line you care about, after a warm-up, several times, and report the median."
-
-
-q7 = Question(
+q7 = choice_question(
     "06.q7",
     "Which benchmarks of `torch.tensor(a)` can you trust?",
-    _check_q7,
-    (
+    correct="AF",
+    why=_Q7_WHY,
+    remark="time only the line you care about, after a warm-up, several times, and report the median.",
+    hints=(
         "A trustworthy benchmark warms up, repeats, and takes the median, and times *only* the code in question.",
         "Look inside each timed function: does it do anything besides `torch.tensor(a)`?",
         "Two qualify: `measure` with its defaults, and `timeit.repeat` with the first sample dropped.",
     ),
-    "answer = {'A', 'F'}",
 )

@@ -287,3 +287,22 @@ class Question:
 
     def solution(self) -> Feedback:
         return Feedback(Status.SOLUTION, self.qid, self.title, code=self.answer)
+
+
+def choice_question(
+    qid: str,
+    title: str,
+    *,
+    correct: str,
+    why: Mapping[str, str],
+    remark: str,
+    hints: tuple[str, ...],
+    options: Iterable[str] | None = None,
+) -> Question:
+    """A "which of these lines..." question: the answer is a set of letters, each explained by ``why``."""
+
+    def checker(answer: Any) -> str:
+        expect_choices(answer, correct, why, options if options is not None else why)
+        return remark
+
+    return Question(qid, title, checker, hints, f"answer = {{{', '.join(repr(c) for c in sorted(correct))}}}")
