@@ -14,7 +14,7 @@ OFFLINE = str(Path(__file__).resolve().parent / "tests" / "offline")
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (OFFLINE, os.environ.get("PYTHONPATH", "")) if p)
 
 GPU_TAG = "gpu"
-NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the notebook shows the output stored from a real GPU run)"
+NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the lesson shows what a real GPU printed for it)"
 
 
 def _cuda_available() -> bool:

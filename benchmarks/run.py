@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 from tensorbridge.build import execute  # noqa: E402
 
 TARGETS = {"lesson_s": 10.0, "cell_s": 1.0, "explorer_ms": 100.0, "kernel_mib": 1024.0, "suite_over_floor": 2.0}
+# Explorers whose update is itself a measurement: the 100 ms target does not apply to them.
+MEASURING = {"performance_explorer", "transfer_explorer"}
 PEAK_RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
@@ -72,23 +74,33 @@ def floor_seconds(repeat: int) -> float:
     return statistics.median(times)
 
 
-def explorer_update_ms() -> dict[str, dict[str, float]]:
-    """Each explorer's update time over every option of every control (median and worst)."""
-    import tensorbridge.explorers as explorers
+def control_values(control) -> list:
+    """Values to step a control through: each option, both states of a box, a slider's ends."""
+    if isinstance(control.value, bool):
+        return [not control.value, control.value]
+    options = getattr(control, "options", None)
+    if options:
+        return [o[1] if isinstance(o, tuple) else o for o in options]
+    if hasattr(control, "min") and hasattr(control, "max"):
+        return [control.min, control.max, control.value]
+    return []
 
+
+def explorer_update_ms() -> dict[str, dict[str, float]]:
+    """Each explorer's update time over every value of every control (median and worst)."""
     report = {}
-    for name in explorers.__all__:
-        explorer = getattr(explorers, name)()
+    from tensorbridge.explorers import EXPLORERS
+
+    for name, factory in EXPLORERS.items():
+        explorer = factory()
         times = []
         for control in explorer.controls.values():
-            options = getattr(control, "options", None)
-            values = [o[1] if isinstance(o, tuple) else o for o in options] if options else [control.value]
-            if isinstance(control.value, bool):
-                values = [not control.value, control.value]
-            for value in values:
-                control.value = value
-                times.append(explorer.last_update_seconds * 1000)
-        report[name] = {"median_ms": statistics.median(times), "max_ms": max(times), "updates": len(times)}
+            for value in control_values(control):
+                if value != control.value:
+                    control.value = value
+                    times.append(explorer.last_update_seconds * 1000)
+        if times:
+            report[name] = {"median_ms": statistics.median(times), "max_ms": max(times), "updates": len(times)}
     return report
 
 
@@ -137,10 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     figures["explorers"] = explorer_update_ms()
     print("\nexplorer                         median      worst   (updates)")
     for name, r in figures["explorers"].items():
-        print(
-            f"{name:<30} {r['median_ms']:7.2f} ms {r['max_ms']:7.2f} ms {mark(r['max_ms'] < TARGETS['explorer_ms'])}"
-            f" ({r['updates']})"
-        )
+        verdict = "measures" if name in MEASURING else mark(r["max_ms"] < TARGETS["explorer_ms"])
+        print(f"{name:<30} {r['median_ms']:7.2f} ms {r['max_ms']:7.2f} ms {verdict} ({r['updates']})")
 
     if not args.skip_suite:
         elapsed, notebooks, workers = suite_seconds()

@@ -164,8 +164,15 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120, record_tim
         cell.metadata.pop("execution", None)
     os.environ["IPYKERNEL_CELL_NAME"] = CELL_NAME
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+    # Without CUDA, GPU cells are not run: they keep the outputs a real GPU run stored in them.
+    skip = "gpu" if not _cuda_available() else "skip-execution"
     client = NotebookClient(
-        nb, km=manager, timeout=timeout, record_timing=record_timing, resources={"metadata": {"path": str(cwd)}}
+        nb,
+        km=manager,
+        timeout=timeout,
+        record_timing=record_timing,
+        skip_cells_with_tag=skip,
+        resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -179,6 +186,12 @@ def relative_tracebacks(nb: nbformat.NotebookNode) -> None:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 output["traceback"] = [line.replace(prefix, "") for line in output["traceback"]]
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 def build_exercise(solution_path: Path, target: Path, run: bool = True) -> str:

@@ -37,7 +37,7 @@ def test_gpu_cells_are_skipped_with_a_reason_without_cuda(request, monkeypatch) 
     gpu, plain, other = make_items(request, ["gpu"], [], ["raises-exception"])
     wiring.pytest_collection_modifyitems(request.config, [gpu, plain, other])
     assert skip_reasons(gpu) == [wiring.NO_GPU_REASON]
-    assert "no CUDA device" in wiring.NO_GPU_REASON and "stored from a real GPU run" in wiring.NO_GPU_REASON
+    assert "no CUDA device" in wiring.NO_GPU_REASON and "what a real GPU printed" in wiring.NO_GPU_REASON
     assert skip_reasons(plain) == [] and skip_reasons(other) == []
 
 
@@ -51,3 +51,24 @@ def test_gpu_cells_run_where_cuda_exists(request, monkeypatch) -> None:
 def test_cuda_is_not_probed_when_no_cell_needs_it(request, monkeypatch) -> None:
     monkeypatch.setattr(wiring, "_cuda_available", lambda: pytest.fail("probed CUDA for nothing"))
     wiring.pytest_collection_modifyitems(request.config, make_items(request, [], ["nbval-ignore-output"]))
+
+
+def test_gpu_magic_says_it_did_not_run_without_cuda(monkeypatch, capsys) -> None:
+    from tensorbridge import gpu_cells
+
+    monkeypatch.setattr(gpu_cells.torch.cuda, "is_available", lambda: False)
+    namespace: dict = {}
+    assert gpu_cells.run_gpu_cell("x = 1\nx + 1", namespace) is None
+    assert namespace == {} and gpu_cells.NOT_RUN in capsys.readouterr().out
+
+
+def test_gpu_magic_runs_the_cell_like_a_cell_where_cuda_exists(monkeypatch) -> None:
+    from tensorbridge import gpu_cells
+
+    monkeypatch.setattr(gpu_cells.torch.cuda, "is_available", lambda: True)
+    namespace: dict = {"y": 2}
+    assert gpu_cells.run_gpu_cell("x = y * 3\nx + 1", namespace) == 7
+    assert namespace["x"] == 6
+    assert gpu_cells.run_gpu_cell("z = 1", namespace) is None and namespace["z"] == 1
+    with pytest.raises(ZeroDivisionError):
+        gpu_cells.run_gpu_cell("1 / 0", namespace)

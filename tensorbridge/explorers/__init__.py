@@ -18,3 +18,14 @@ __all__ = [
     "transfer_explorer",
     "widget_check",
 ]
+
+# Every explorer, by name: what the benchmark and the tests step through.
+EXPLORERS = {
+    "widget_check": widget_check,
+    "constructor_explorer": constructor_explorer,
+    "casting_explorer": casting_explorer,
+    "chain_explorer": chain_explorer,
+    "transfer_explorer": transfer_explorer,
+    "layout_explorer": layout_explorer,
+    "performance_explorer": performance_explorer,
+}
