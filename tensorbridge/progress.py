@@ -1,6 +1,7 @@
 """A learner's progress, read from their own exercise notebooks (never written to).
 
-Every ``check()`` output carries ``{"tensorbridge": {"question": ..., "status": ...}}`` in its metadata, and
+Every ``check()`` output carries ``{"tensorbridge": {"question": ..., "status": ...}}`` in its metadata (a report
+over several questions carries ``"bugs": {question: status}``), and
 the exercise notebooks are stored executed, so each question appears in its notebook from the start (as "not
 attempted"). Progress is the last status each question shows in the saved file.
 
@@ -37,6 +38,10 @@ def read_statuses(path: Path) -> dict[str, str]:
             record = output.get("metadata", {}).get("tensorbridge", {})
             if record.get("status") in _SYMBOL and record.get("question"):
                 statuses[record["question"]] = record["status"]
+            # a report that checks several questions at once (lesson 07's bug report)
+            for question, status in record.get("bugs", {}).items():
+                if status in _SYMBOL:
+                    statuses[question] = status
     return statuses
 
 

@@ -13,11 +13,14 @@ from tensorbridge.build import EXERCISES
 from tensorbridge.lesson00 import q1
 
 
-def test_fresh_exercises_show_every_question_not_attempted() -> None:
+def test_fresh_exercises_show_every_question_and_none_solved() -> None:
     report = {lesson.notebook: lesson for lesson in progress.course_progress()}
     assert set(report["00_start_here.ipynb"].statuses) == {"00.q1", "00.q2"}
     assert len(report["01_numpy_to_tensor.ipynb"].statuses) == 8
-    assert all(s == "not attempted" for lesson in report.values() for s in lesson.statuses.values())
+    assert len(report["07_capstone_bug_hunt.ipynb"].statuses) == 6, "the bug report counts each of the six bugs"
+    assert all(lesson.statuses for lesson in report.values())
+    # a "fix this code" question starts from the buggy code, so it shows as not yet solved rather than untouched
+    assert all(s in {"not attempted", "incorrect"} for lesson in report.values() for s in lesson.statuses.values())
 
 
 def test_a_learners_saved_answers_are_counted_and_the_file_is_untouched(tmp_path: Path) -> None:
