@@ -79,7 +79,7 @@ def device_report() -> str:
     lines += [f"{d.kind:<7} {'yes' if d.available else 'no':<6} {d.detail}" for d in devices()]
     lines.append(f"\nLessons will use: {best_device()}")
     if has_cuda():
-        lines.append("GPU cells in lessons 04 and 06 run on this machine.")
+        lines.append("Lesson 04's GPU cells run on this machine.")
     else:
-        lines.append("GPU cells in lessons 04 and 06 show the output stored from a real GPU run, labelled as such.")
+        lines.append("Lesson 04's GPU cells will say they were not run; the lesson shows what a real GPU printed.")
     return "\n".join(lines)

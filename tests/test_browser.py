@@ -100,7 +100,7 @@ def explorer_count(path: Path) -> int:
     return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
 
 
-def result_text(box, previous: str | None = None, timeout_s: float = 1.5) -> str:
+def result_text(box, previous: str | None = None, timeout_s: float = 0.8) -> str:
     """The explorer's answer, once it is shown (and, given the previous answer, once it changes or time is up)."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -124,7 +124,7 @@ def operate(page, box) -> dict[str, set[str]]:
     for i in range(box.locator("select").count()):
         select = box.locator("select").nth(i)
         texts = set()
-        for value in select.locator("option").evaluate_all("os => os.map(o => o.value)")[:6]:
+        for value in select.locator("option").evaluate_all("os => os.map(o => o.value)")[:4]:
             before = result_text(box)
             select.select_option(value)
             texts.add(result_text(box, before))
