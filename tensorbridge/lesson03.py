@@ -20,7 +20,9 @@ from .questions import (
     choice_question,
     describe,
     expect_array,
+    expect_copy,
     expect_dtype,
+    expect_shares,
     expect_tensor,
     expect_values,
 )
@@ -43,31 +45,12 @@ def _given_tensor(value: object, name: str, expected: np.ndarray, requires_grad:
     return t
 
 
-def _expect_view(a: np.ndarray, t: torch.Tensor, name: str) -> None:
-    if not shares_memory(t, a):
-        raise Mismatch(
-            f"your array is a copy: it has its own memory, so it will not follow changes to `{name}`. "
-            "The task asks for an array that shares the tensor's memory: no copy is needed here."
-        )
-
-
-def _expect_own_copy(a: np.ndarray, t: torch.Tensor, name: str) -> None:
-    if shares_memory(t, a):
-        raise Mismatch(
-            f"your array shares memory with `{name}`: a change to `{name}` (an optimizer step, say) "
-            "would change it too. The task asks for a copy."
-        )
-
-
-# ---- q1: a view of a tensor that requires grad ---------------------------------------------------
-
-
 def _check_q1(answer: object, w: object) -> str:
     w = _given_tensor(w, "w", np.linspace(0, 1, 5), requires_grad=True)
     a = expect_array(answer, "your answer")
     expect_dtype(a, np.float32, "your array")
     expect_values(a, np.linspace(0, 1, 5).astype(np.float32).astype(np.float64), "your array")
-    _expect_view(a, w, "w")
+    expect_shares(w, a, "w", answer="array")
     return "`w.detach()` shares `w`'s memory and leaves the graph, so `.numpy()` is allowed and copies nothing."
 
 
@@ -151,7 +134,7 @@ def _check_q4(answer: object, t: object) -> str:
             "or `np.array(..., dtype=np.float64)`.",
         )
     expect_dtype(a, np.float32, "your array")
-    _expect_own_copy(a, t, "t")
+    expect_copy(t, a, "t", answer="array")
     return "`t.numpy().copy()` is one copy with no warning; `np.array(t)` copies too, but warns with NumPy 2."
 
 

@@ -158,18 +158,20 @@ def expect_values(t: torch.Tensor | np.ndarray, expected: np.ndarray, what: str 
         raise Mismatch(f"{what} holds different values: {where}it has {have!r}, expected {want!r}.")
 
 
-def expect_shares(t: torch.Tensor, a: np.ndarray, name: str) -> None:
+def expect_shares(t: torch.Tensor, a: np.ndarray, name: str, answer: str = "tensor") -> None:
+    """The answer (a tensor, or an array made from tensor ``name``) must use the same memory as its source."""
     if not shares_memory(t, a):
         raise Mismatch(
-            f"your tensor is a copy: it has its own memory, so changes to `{name}` will not show in it. "
-            "The task asks for a tensor that shares memory with the array."
+            f"your {answer} is a copy: it has its own memory, so changes to `{name}` will not show in it. "
+            f"The task asks for {'an' if answer[0] in 'aeiou' else 'a'} {answer} that shares `{name}`'s memory."
         )
 
 
-def expect_copy(t: torch.Tensor, a: np.ndarray, name: str) -> None:
+def expect_copy(t: torch.Tensor, a: np.ndarray, name: str, answer: str = "tensor") -> None:
+    """The answer must own its memory: a later change to its source must not reach it."""
     if shares_memory(t, a):
         raise Mismatch(
-            f"your tensor shares memory with `{name}`: changing one changes the other. The task asks for a copy."
+            f"your {answer} shares memory with `{name}`: changing one changes the other. The task asks for a copy."
         )
 
 
