@@ -100,13 +100,17 @@ class ChainExplorer(Explorer):
             controls["conj"],
             controls["single"],
             widgets.HBox([widgets.Label("steps, in order (drag to reorder):"), self.steps]),
-            widgets.HBox([widgets.Label("add a step:"), *self.buttons.values()]),
+            widgets.HBox(
+                [widgets.Label("add a step:"), *self.buttons.values()], layout=widgets.Layout(flex_flow="row wrap")
+            ),
             self.result,
         ]
 
     @staticmethod
     def _button(name: str, action: Callable[[widgets.Button], None], style: str = "") -> widgets.Button:
-        button = widgets.Button(description=name, button_style=style, layout=widgets.Layout(width="auto"))
+        button = widgets.Button(
+            description=name, button_style=style, layout=widgets.Layout(width="auto", flex="0 0 auto")
+        )
         button.on_click(action)
         return button
 

@@ -58,7 +58,12 @@ def transfer_explorer() -> Explorer:
         ),
         "memory": widgets.ToggleButtons(options=list(MEMORY), value="pinned", description="host memory"),
         "non_blocking": widgets.Checkbox(value=True, description="non_blocking=True"),
-        "synchronize": widgets.Checkbox(value=False, description="torch.cuda.synchronize() before reading"),
+        "synchronize": widgets.Checkbox(
+            value=False,
+            description="torch.cuda.synchronize() before reading",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        ),
     }
     return Explorer("Host ↔ GPU copies: how long, and are the values there yet?", controls, transfer, render)
 
