@@ -6,7 +6,7 @@
 
 Both create ``.venv`` on first use and install the pinned versions from ``constraints.txt``; a second
 run installs nothing unless a requirements file changed. Only the standard library is used here, so this
-runs on a bare Python 3.10+.
+runs on a bare Python 3.11+ (the pinned NumPy needs 3.11).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def digest() -> str:
 
 def ensure_environment() -> None:
     """Create .venv and install the pinned set, unless that is already done for these files."""
-    if sys.version_info < (3, 10):  # noqa: UP036 - this file must run, and explain, on any Python 3
-        sys.exit(f"Tensor Bridge needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file must run, and explain, on any Python 3
+        sys.exit(f"Tensor Bridge needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = digest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and PYTHON.exists():
         return

@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     CORRECT = "correct"
     INCORRECT = "incorrect"
     NOT_ATTEMPTED = "not attempted"

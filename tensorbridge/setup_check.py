@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 # The minimums requirements.txt asks for (a test keeps the two in step).
 MINIMUMS = {
-    "python": "3.10",
+    "python": "3.11",
     "numpy": "1.26",
     "torch": "2.4",
     "ipywidgets": "8.1",
