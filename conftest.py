@@ -1,4 +1,7 @@
-"""Test wiring for the notebooks: repeatable warning text, and GPU cells skipped, visibly, without CUDA."""
+"""Test wiring for the notebooks: kernels kept offline, and GPU cells skipped, visibly, without CUDA.
+
+Warning text that names a kernel's temporary cell file is made comparable by tests/sanitize.cfg.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Warnings name the cell they come from; a fixed name keeps stored stderr outputs comparable.
-os.environ.setdefault("IPYKERNEL_CELL_NAME", "<cell>")
 # Every kernel the tests start loads tests/offline/sitecustomize.py: a lesson that reaches the network fails.
 OFFLINE = str(Path(__file__).resolve().parent / "tests" / "offline")
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (OFFLINE, os.environ.get("PYTHONPATH", "")) if p)

@@ -57,7 +57,6 @@ def ensure_environment() -> None:
 
 def course_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["IPYKERNEL_CELL_NAME"] = "<cell>"  # repeatable warning text in stored outputs
     env["JUPYTER_PREFER_ENV_PATH"] = "1"  # this environment's kernel, not one installed elsewhere
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env

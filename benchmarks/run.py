@@ -127,7 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-suite", action="store_true", help="leave out the test suite's wall time")
     parser.add_argument("--repeat", type=int, default=3, help="kernel starts for the floor's median")
     args = parser.parse_args(argv)
-    os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
     figures: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
 
     floor = floor_seconds(args.repeat)

@@ -36,7 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 PLACEHOLDER = "____"
-# Warnings carry the kernel's file name for a cell; a fixed name keeps stored outputs repeatable.
+# Warnings name the temporary file the kernel gave a cell; stored outputs say "<cell>" instead, and the
+# test suite's sanitizer does the same to live outputs (tests/sanitize.cfg). Naming every cell "<cell>" in the
+# kernel itself (IPYKERNEL_CELL_NAME) would be simpler, but then a traceback through a function defined in an
+# earlier cell shows the wrong source line.
+CELL_FILE = re.compile(r"\S*ipykernel_\d+[/\\]\d+\.py")
 CELL_NAME = "<cell>"
 
 _CODE_BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
@@ -162,7 +166,6 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120, record_tim
 
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    os.environ["IPYKERNEL_CELL_NAME"] = CELL_NAME
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
     # Without CUDA, GPU cells are not run: they keep the outputs a real GPU run stored in them.
     skip = "gpu" if not _cuda_available() else "skip-execution"
@@ -176,16 +179,22 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120, record_tim
     )
     client.execute()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    relative_tracebacks(nb)
+    portable_outputs(nb)
 
 
-def relative_tracebacks(nb: nbformat.NotebookNode) -> None:
-    """Stored tracebacks name files relative to the repository, not by this machine's absolute paths."""
-    prefix = f"{ROOT}{os.sep}"
+def portable(text: str) -> str:
+    """Text as any machine would print it: repository paths relative, kernel cell files as ``<cell>``."""
+    return CELL_FILE.sub(CELL_NAME, text.replace(f"{ROOT}{os.sep}", ""))
+
+
+def portable_outputs(nb: nbformat.NotebookNode) -> None:
+    """Stored outputs name no file by this machine's paths: not in tracebacks, not in printed warnings."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                output["traceback"] = [line.replace(prefix, "") for line in output["traceback"]]
+                output["traceback"] = [portable(line) for line in output["traceback"]]
+            elif output.get("output_type") == "stream":
+                output["text"] = portable(output["text"])
 
 
 def _cuda_available() -> bool:

@@ -46,7 +46,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, s
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     port, token = free_port(), os.urandom(16).hex()
-    env = {**os.environ, "IPYKERNEL_CELL_NAME": "<cell>", "JUPYTER_PREFER_ENV_PATH": "1"}
+    env = {**os.environ, "JUPYTER_PREFER_ENV_PATH": "1"}
     server = subprocess.Popen(
         [
             sys.executable,

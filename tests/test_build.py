@@ -97,9 +97,11 @@ def test_check_mode_reports_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "stale: exercises/00_start_here.ipynb" in capsys.readouterr().out
 
 
-def test_stored_tracebacks_do_not_name_this_machines_paths() -> None:
+def test_stored_outputs_do_not_name_this_machines_paths() -> None:
     nb = nbformat.v4.new_notebook()
     error = nbformat.v4.new_output("error", ename="E", evalue="v", traceback=[f"File {build.ROOT}/.venv/x.py:3"])
-    nb.cells.append(nbformat.v4.new_code_cell("1/0", outputs=[error]))
-    build.relative_tracebacks(nb)
+    warning = nbformat.v4.new_output("stream", name="stderr", text="/tmp/ipykernel_4242/1234.py:8: UserWarning: w\n")
+    nb.cells.append(nbformat.v4.new_code_cell("1/0", outputs=[error, warning]))
+    build.portable_outputs(nb)
     assert nb.cells[0].outputs[0]["traceback"] == ["File .venv/x.py:3"]
+    assert nb.cells[0].outputs[1]["text"] == "<cell>:8: UserWarning: w\n"
