@@ -15,7 +15,7 @@ OFFLINE = str(Path(__file__).resolve().parent / "tests" / "offline")
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (OFFLINE, os.environ.get("PYTHONPATH", "")) if p)
 
 GPU_TAG = "gpu"
-NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the lesson shows what a real GPU printed for it)"
+NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the lesson's 'Recorded on ...' cells show a real GPU run)"
 
 
 def _cuda_available() -> bool:

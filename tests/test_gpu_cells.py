@@ -37,7 +37,7 @@ def test_gpu_cells_are_skipped_with_a_reason_without_cuda(request, monkeypatch) 
     gpu, plain, other = make_items(request, ["gpu"], [], ["raises-exception"])
     wiring.pytest_collection_modifyitems(request.config, [gpu, plain, other])
     assert skip_reasons(gpu) == [wiring.NO_GPU_REASON]
-    assert "no CUDA device" in wiring.NO_GPU_REASON and "what a real GPU printed" in wiring.NO_GPU_REASON
+    assert "no CUDA device" in wiring.NO_GPU_REASON and "Recorded on" in wiring.NO_GPU_REASON
     assert skip_reasons(plain) == [] and skip_reasons(other) == []
 
 
@@ -60,6 +60,8 @@ def test_gpu_magic_says_it_did_not_run_without_cuda(monkeypatch, capsys) -> None
     namespace: dict = {}
     assert gpu_cells.run_gpu_cell("x = 1\nx + 1", namespace) is None
     assert namespace == {} and gpu_cells.NOT_RUN in capsys.readouterr().out
+    # It points at the recordings, which only some GPU cells have, not at "the cell after it".
+    assert "Recorded on ..." in gpu_cells.NOT_RUN and "where the course has a recording" in gpu_cells.NOT_RUN
 
 
 def test_gpu_magic_runs_the_cell_like_a_cell_where_cuda_exists(monkeypatch) -> None:
