@@ -13,7 +13,10 @@ from typing import Any
 
 import torch
 
-NOT_RUN = "GPU cell not run: this machine has no CUDA device (the cell after it shows what a real GPU printed)."
+NOT_RUN = (
+    'GPU cell not run: this machine has no CUDA device (see the cells labelled "Recorded on ..." for what a real '
+    "GPU printed, where the course has a recording)."
+)
 
 
 def run_gpu_cell(source: str, namespace: dict[str, Any]) -> Any:

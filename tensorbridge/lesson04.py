@@ -201,8 +201,8 @@ def _expect_weights(w: object, device: torch.device, where: str) -> torch.Tensor
     w = expect_tensor(w, f"{where}, your weights")
     if w.device.type != device.type:
         raise Mismatch(f"{where}, your weights are on `{w.device}`; they belong on `{device}`, the device passed in.")
-    expect_shape(w, (3,), "your weights")
-    expect_dtype(w, torch.float32, "your weights")
+    expect_shape(w, (3,), "your weight tensor")
+    expect_dtype(w, torch.float32, "your weight tensor")
     if not w.requires_grad:
         raise Mismatch(
             "your weights do not require grad: `backward()` computes no gradient for them, so training never "
@@ -217,7 +217,12 @@ def _check_q2(answer: object) -> str:
     fn = _expect_function(answer, "q2.check(init_weights)")
     cpu = torch.device("cpu")
     w = _expect_weights(_run(fn, "on the CPU", cpu), cpu, "on the CPU")
-    expect_values(w, np.zeros(3), "your weights")
+    try:
+        expect_values(w, np.zeros(3), "your weight tensor")
+    except Mismatch as mismatch:
+        raise Mismatch(
+            mismatch.message, "Keep them zeros: the fix is where the weights are made, not what they hold."
+        ) from None
     try:
         _expect_weights(_run(fn, "on the `meta` device", META), META, "on the `meta` device")
     except Mismatch as mismatch:
@@ -317,8 +322,8 @@ def _check_q4(answer: object) -> str:
     a = expect_array(_run(fn, "for a model on the CPU", model, x), "your result")
     if a.dtype == np.float64:
         raise Mismatch(
-            "your array is float64; the model's output is float32. Going through `.tolist()` makes Python "
-            "floats, which NumPy turns into float64: convert the tensor itself."
+            "your array is float64; the model's output is float32. Something converted it (`.tolist()`, "
+            "`astype`, `np.array(..., dtype=float)`): return the tensor's own dtype."
         )
     expect_dtype(a, np.float32, "your array")
     expect_values(a, expected, "your array")
@@ -354,14 +359,26 @@ q4 = Question(
 # ---- q5: overlap the copies back, safely ----------------------------------------------------------
 
 
-def _source_calls(fn: Callable[..., Any]) -> list[ast.Call] | None:
-    """The calls in a function's source, in source order; None where the source cannot be read."""
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _source_calls(fn: Callable[..., Any]) -> dict[ast.Call, tuple[ast.AST, ...]] | None:
+    """The calls in a function's source, each with the loops around it; None where the source cannot be read."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-    return sorted(calls, key=lambda call: (call.lineno, call.col_offset))
+    calls: dict[ast.Call, tuple[ast.AST, ...]] = {}
+
+    def visit(node: ast.AST, loops: tuple[ast.AST, ...]) -> None:
+        if isinstance(node, ast.Call):
+            calls[node] = loops
+        inner = (*loops, node) if isinstance(node, _LOOPS) else loops
+        for child in ast.iter_child_nodes(node):
+            visit(child, inner)
+
+    visit(tree, ())
+    return calls
 
 
 def _method(call: ast.Call) -> str:
@@ -385,17 +402,29 @@ _SYNC_ADVICE = (
 
 
 def _check_overlap(fn: Callable[..., Any]) -> bool:
-    """Whether the source keeps a non-blocking copy back and waits after it; False when it cannot be read."""
+    """Whether the source keeps a non-blocking copy back and waits after it, outside every loop around the copy;
+    False when the source cannot be read."""
     calls = _source_calls(fn)
     if calls is None:
         return False
-    copies = [call.lineno for call in calls if _non_blocking_copy_back(call)]
+    copies = [call for call in calls if _non_blocking_copy_back(call)]
     if not copies:
         raise Mismatch(
             "your function is safe, but its copies back to the CPU no longer overlap: each one makes the CPU wait.",
             "Keep `y.to('cpu', non_blocking=True)` in the loop, and wait once, after the loop, before reading.",
         )
-    if not any(_method(call) == "synchronize" and call.lineno > max(copies) for call in calls):
+    waits = [call for call in calls if _method(call) == "synchronize"]
+    copy_loops = {loop for call in copies for loop in calls[call]}
+    if any(copy_loops.intersection(calls[call]) for call in waits):
+        raise Mismatch(
+            "your function waits inside the loop: a `synchronize()` there makes the CPU wait for each batch's copy "
+            "before it queues the next batch, so nothing overlaps any more.",
+            "The values come out right, which is why this looks fine; but it waits once per batch, as blocking "
+            "copies do.",
+            "Wait once, after the loop, before anything reads the copies.",
+        )
+    last = max((call.end_lineno or call.lineno, call.end_col_offset or 0) for call in copies)
+    if not any((call.lineno, call.col_offset) >= last for call in waits):
         raise Mismatch(
             "your function reads the copies without waiting for them: after `.to('cpu', non_blocking=True)` the "
             "values arrive later, and on a GPU `torch.cat` can read them half-copied, with no error.",

@@ -391,7 +391,8 @@ def _recalled(size: str, direction: str, memory: str, non_blocking: bool, synchr
     closest = "" if mib * MiB == nbytes else f" (the closest size it measured to {size})"
     if key is None:
         lines.append(
-            "bandwidth: no trustworthy figure (its pinned device-to-host buffer was never checked for pinning)"
+            "bandwidth: not recorded (the recording has no pinned device-to-host figure: its reused buffer was "
+            "pageable)"
         )
     else:
         how = " with .cpu(), a new buffer each time" if key == "d2h_cpu_new_buffer" else ""

@@ -79,6 +79,31 @@ def predict_all_planted(model: torch.nn.Module, batches: list[torch.Tensor]) -> 
     return torch.cat(outputs).numpy()
 
 
+def predict_all_waits_in_the_loop(model: torch.nn.Module, batches: list[torch.Tensor]) -> np.ndarray:
+    device = next(model.parameters()).device
+    outputs = []
+    with torch.no_grad():
+        for batch in batches:
+            y = model(batch.to(device, non_blocking=True))
+            outputs.append(y.to("cpu", non_blocking=True))
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    return torch.cat(outputs).numpy()
+
+
+def predict_all_waits_before_each_copy(model: torch.nn.Module, batches: list[torch.Tensor]) -> np.ndarray:
+    device = next(model.parameters()).device
+    outputs = []
+    with torch.no_grad():
+        for batch in batches:
+            if device.type == "cuda":
+                torch.cuda.current_stream().synchronize()
+            outputs.append(model(batch.to(device, non_blocking=True)).to("cpu", non_blocking=True))
+    return torch.cat(outputs).numpy()
+
+
 def predict_all_blocking(model: torch.nn.Module, batches: list[torch.Tensor]) -> np.ndarray:
     device = next(model.parameters()).device
     with torch.no_grad():
@@ -181,6 +206,12 @@ def test_feedback_names_the_mistake() -> None:
             "weights are on `cpu`; they belong on `meta`",
         ),
         (l04.q2.check(lambda device: torch.zeros(3, requires_grad=True, dtype=torch.float64)), "float64"),
+        (
+            l04.q2.check(lambda device: torch.zeros(3, requires_grad=True, dtype=torch.float64)),
+            "your weight tensor has",
+        ),
+        (l04.q2.check(lambda device: torch.ones(3, device=device, requires_grad=True)), "your weight tensor holds"),
+        (l04.q2.check(lambda device: torch.ones(3, device=device, requires_grad=True)), "Keep them zeros"),
         (l04.q2.check(lambda device: torch.zeros(3, requires_grad=True).to(device).retain_grad()), "is `None`"),
         (l04.q3.check(lambda batch, model: batch), "your batch is on `cpu`; the model is on `meta`"),
         (l04.q3.check(lambda batch, model: model.to("meta") and batch), "moved the model"),
@@ -188,11 +219,15 @@ def test_feedback_names_the_mistake() -> None:
         (l04.q4.check(lambda model, x: model(x).detach().numpy()), "calls `.numpy()` on a tensor that is not on"),
         (l04.q4.check(lambda model, x: np.asarray(model(x).detach())), "on a GPU it raises"),
         (l04.q4.check(lambda model, x: np.array(model(x).tolist())), "float64"),
+        (l04.q4.check(lambda model, x: model(x).detach().numpy().astype(float)), "return the tensor's own dtype"),
         (l04.q4.check(lambda model, x: model(x).detach()), "still a tensor"),
         (l04.q4.check(lambda model, x: model(x).detach().numpy()[:2]), "shape `(2, 2)`"),
         (l04.q5.check(predict_all_planted), "reads the copies without waiting for them"),
         (l04.q5.check(predict_all_planted), "survives testing on a laptop"),
         (l04.q5.check(predict_all_blocking), "no longer overlap"),
+        (l04.q5.check(predict_all_waits_in_the_loop), "your function waits inside the loop"),
+        (l04.q5.check(predict_all_waits_in_the_loop), "Wait once, after the loop"),
+        (l04.q5.check(predict_all_waits_before_each_copy), "your function waits inside the loop"),
         (l04.q6.check({"A", "B", "C", "D", "F"}), "A does not: `x @ x` only queues"),
         (l04.q6.check("BCDEF"), "E does not: with `non_blocking=True`"),
         (l04.q6.check("BC"), "D does too"),
@@ -406,7 +441,7 @@ def test_every_combination_answers(case: tuple) -> None:
     else:
         assert "values read back: not in the recorded run" in recalled
     if (direction, memory) == ("d2h", "pinned"):
-        assert "no trustworthy figure" in recalled
+        assert "has no pinned device-to-host figure" in recalled
     else:
         assert re.search(r"bandwidth at \d+ MiB.*: \d+\.\d GB/s", recalled)
 
