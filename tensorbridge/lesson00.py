@@ -10,7 +10,18 @@ from .explorers import widget_check
 from .questions import Question, ____, expect_device, expect_dtype, expect_tensor, expect_values
 from .setup_check import check_versions, format_checks
 
-__all__ = ["____", "best_device", "device_report", "devices", "practice", "q1", "q2", "setup_report", "widget_check"]
+__all__ = [
+    "____",
+    "best_device",
+    "check_versions",
+    "device_report",
+    "devices",
+    "practice",
+    "q1",
+    "q2",
+    "setup_report",
+    "widget_check",
+]
 
 
 def _check_practice(answer: object) -> str:
@@ -37,7 +48,7 @@ def _check_q1(answer: object) -> str:
 
 q1 = Question(
     "00.q1",
-    "Make a tensor holding the integers 1, 2, 3",
+    "Make an int64 tensor holding the integers 1, 2, 3",
     _check_q1,
     (
         "`torch.tensor` builds a tensor from a Python list.",
@@ -58,7 +69,7 @@ def _check_q2(answer: object) -> str:
 
 q2 = Question(
     "00.q2",
-    "Turn a NumPy array into a tensor",
+    "Turn a NumPy array into a tensor with the same dtype (float64)",
     _check_q2,
     (
         "Several functions in `torch` accept a NumPy array; lesson 01 compares them.",
@@ -81,5 +92,6 @@ def device_report() -> str:
     if has_cuda():
         lines.append("Lesson 04's GPU cells run on this machine.")
     else:
-        lines.append("Lesson 04's GPU cells will say they were not run; the lesson shows what a real GPU printed.")
+        lines.append("Lesson 04's GPU cells will say they were not run; cells labelled 'Recorded on ...' show")
+        lines.append("what a real GPU printed, where the course has a recording.")
     return "\n".join(lines)

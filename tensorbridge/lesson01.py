@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -21,7 +25,30 @@ from .questions import (
     expect_values,
 )
 
-__all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
+__all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "warning_from"]
+
+# PyTorch ends warnings raised in C++ with the source file and line, which differ between builds.
+_SOURCE_LOCATION = re.compile(r"\s*\(Triggered internally at [^)]*\)\s*$")
+
+
+def warning_from(call: Callable[[], object]) -> str:
+    """The first warning ``call()`` gives, without PyTorch's C++ source location.
+
+    Some PyTorch warnings are given only once per session; ``torch.set_warn_always`` on while ``call`` runs gives
+    them every time, so a cell that prints one prints the same line on every run. The previous setting comes back
+    even if ``call`` raises.
+    """
+    previous = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+    finally:
+        torch.set_warn_always(previous)
+    if not caught:
+        return "no warning"
+    return _SOURCE_LOCATION.sub("", str(caught[0].message))
 
 
 def _check_q1(answer: object, a: object) -> str:
@@ -31,7 +58,7 @@ def _check_q1(answer: object, a: object) -> str:
     expect_dtype(t, torch.float32)
     expect_values(t, np.arange(6))
     expect_shares(t, a, "a")
-    return "`torch.from_numpy` (or `torch.as_tensor`) wraps the array's memory: no bytes were copied."
+    return "your tensor wraps `a`'s memory: no bytes were copied, and a change to either one shows in the other."
 
 
 q1 = Question(
@@ -55,8 +82,8 @@ def _check_q2(answer: object, a: object) -> str:
     expect_values(t, np.linspace(0, 1, 5))
     if t.dtype == torch.float32:
         raise Mismatch(
-            "your tensor is float32: the values were rounded to single precision. Keep the array's float64.",
-            "`torch.Tensor` always makes the default dtype, float32.",
+            "your tensor is float32: the values were rounded to single precision.",
+            "Whatever made it float32 (`torch.Tensor`, `dtype=torch.float32`, `.float()`), keep the array's float64.",
         )
     expect_dtype(t, torch.float64)
     expect_copy(t, a, "a")
@@ -87,7 +114,7 @@ def _check_q3(answer: object) -> str:
 
 q3 = Question(
     "01.q3",
-    "Labels as float32, in one step",
+    "Labels as float32",
     _check_q3,
     (
         "Two constructors take a `dtype=` argument; `torch.from_numpy` does not.",
@@ -98,15 +125,15 @@ q3 = Question(
 
 
 def _check_q4(answer: object, counts: object) -> str:
-    counts = expect_given_array(counts, "counts", np.array([3, 0, 7]))
+    counts = expect_given_array(counts, "counts", np.array([3, 0, 7], dtype=np.int64))
     t = expect_tensor(answer)
     expect_device(t)
     expect_values(t, np.array([3.0, 0.0, 7.0]))
     if t.dtype == torch.float32:
-        raise Mismatch("your tensor is float32, the dtype `torch.Tensor` always makes; counts are int64.")
+        raise Mismatch("your tensor is float32, the default dtype `torch.Tensor` makes; `counts` is int64.")
     expect_dtype(t, torch.int64)
     expect_shares(t, counts, "counts")
-    return "`torch.Tensor(int_array)` copies and casts to float32; `torch.from_numpy` keeps int64 and shares."
+    return "your tensor keeps int64 and shares `counts`' memory; `torch.Tensor(counts)` copied it and cast to float32."
 
 
 q4 = Question(
@@ -114,7 +141,7 @@ q4 = Question(
     "Fix the legacy constructor",
     _check_q4,
     (
-        "`torch.Tensor` (capital T) always produces float32, so an int64 array is copied and cast.",
+        "`torch.Tensor` (capital T) makes the default dtype, float32, so an int64 array is copied and cast.",
         "Use the constructor that keeps the dtype and shares memory.",
         "`t = torch.from_numpy(counts)`",
     ),
@@ -129,7 +156,10 @@ def _check_q5(answer: object) -> str:
     expect_shape(batch, (3, 4), "your batch")
     expect_dtype(batch, torch.float32, "your batch")
     expect_values(batch, np.repeat(np.arange(3.0), 4).reshape(3, 4), "your batch")
-    return "one `np.stack` (a single copy), then a zero-copy `torch.from_numpy`."
+    return (
+        "`batch` has the right shape, dtype and values. The fast path is one `np.stack` (a single copy), then a "
+        "zero-copy `torch.from_numpy`; `torch.tensor(rows)` walks the list element by element."
+    )
 
 
 q5 = Question(
@@ -196,7 +226,8 @@ _Q8_WHY = {
     "A": "`torch.from_numpy` always wraps the array's memory.",
     "B": "`torch.tensor` always copies.",
     "C": "`torch.as_tensor` shares when it needs no dtype or device change.",
-    "D": "`torch.Tensor` shares a float32 array: no cast is needed (it copies any other dtype).",
+    "D": "`torch.Tensor` shares a float32 array (under the default float32 dtype): no cast is needed "
+    "(it copies any other dtype).",
     "E": "asking for float64 from a float32 array forces a copy and a cast.",
     "F": "`a.astype(np.float64)` makes a new array first; the tensor shares that one, not `a`.",
 }

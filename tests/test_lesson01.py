@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import warnings
+
+import numpy as np
+import pytest
+import torch
 
 from tensorbridge.conversions import CONSTRUCTORS, REQUESTS, SOURCES, convert
 from tensorbridge.explorers import constructor_explorer
+from tensorbridge.lesson01 import warning_from
 
 ALL_INPUTS = list(itertools.product(CONSTRUCTORS, SOURCES, REQUESTS, [False, True]))
 
@@ -66,3 +72,26 @@ def test_explorer_controls_offer_every_case() -> None:
     assert options["request"] == list(REQUESTS)
     for must_have in ["int32", "int64", "float32", "float64", "float16", "uint8", "bool", "complex64", "object", "str"]:
         assert must_have in SOURCES
+
+
+def test_warning_from_gives_a_once_per_session_warning_every_time_without_its_source() -> None:
+    rows = [np.zeros(3), np.ones(3)]
+    first, second = (warning_from(lambda: torch.tensor(rows)) for _ in range(2))
+    assert first == second
+    assert first.startswith("Creating a tensor from a list of numpy.ndarrays is extremely slow.")
+    assert "Triggered internally" not in first and not first.endswith(" ")
+    assert warning_from(lambda: warnings.warn("plain (kept)", stacklevel=1)) == "plain (kept)"
+    assert warning_from(lambda: None) == "no warning"
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_warning_from_restores_the_warn_always_setting(before: bool) -> None:
+    torch.set_warn_always(before)
+    try:
+        warning_from(lambda: torch.tensor([np.zeros(1)]))
+        assert torch.is_warn_always_enabled() is before
+        with pytest.raises(ZeroDivisionError):
+            warning_from(lambda: 1 / 0)
+        assert torch.is_warn_always_enabled() is before
+    finally:
+        torch.set_warn_always(False)

@@ -80,6 +80,7 @@ def test_feedback_names_the_mistake() -> None:
 
     a = np.arange(6, dtype=np.float32)
     b = np.linspace(0, 1, 5)
+    counts = np.array([3, 0, 7], dtype=np.int64)
     cases = [
         (l01.q1.check(torch.tensor(a), a), "is a copy"),
         (l01.q1.check(torch.from_numpy(a).double(), a), "dtype `torch.float64`; expected `torch.float32`"),
@@ -90,7 +91,7 @@ def test_feedback_names_the_mistake() -> None:
         (l01.q1.check(torch.from_numpy(a), np.zeros(3)), "should be the array `a`"),
         (l01.q1.check(None, a), "is `None`"),
         (l01.q2.check(torch.from_numpy(b), b), "shares memory with `a`"),
-        (l01.q4.check(torch.Tensor(np.array([3, 0, 7])), np.array([3, 0, 7])), "float32"),
+        (l01.q4.check(torch.Tensor(counts), counts), "float32"),
         (l01.q7.check("int64"), "the array's dtype"),
         (l01.q7.check(np.float32), "NumPy dtype"),
         (l01.q8.check({"A", "B"}), "B does not: `torch.tensor` always copies"),
