@@ -13,6 +13,7 @@ import statistics
 import threading
 import time
 import timeit
+import types
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,7 +35,18 @@ from .questions import (
     expect_values,
     wrong_type,
 )
-from .timing import SIZES, Measurement, compare, format_bytes, format_rate, format_seconds, measure, sweep, table
+from .timing import (
+    SIZES,
+    Measurement,
+    compare,
+    format_bytes,
+    format_rate,
+    format_seconds,
+    measure,
+    page_faults,
+    sweep,
+    table,
+)
 
 __all__ = [
     "SIZES",
@@ -45,6 +57,7 @@ __all__ = [
     "format_rate",
     "format_seconds",
     "measure",
+    "page_faults",
     "q1",
     "q2",
     "q3",
@@ -86,18 +99,31 @@ _CLOCK_NAMES = ("perf_counter", "time", "process_time")
 
 
 @contextmanager
-def _clocks_driven_by(now: Callable[[], float], fn: object) -> Iterator[None]:
+def _clocks_driven_by(now: Callable[[], float], fn: object) -> Iterator[set[str]]:
     """Make every clock the learner might read return ``now()``, in this thread only, until the block ends.
 
     Patched: the ``time`` module's clocks (and their ``_ns`` twins), ``timeit``'s timer, and names the learner's
     function imported from ``time`` (``from time import perf_counter``). Other threads still see the real clocks.
+    Yields the set of the clocks' names read in this thread (``"time"``, ``"perf_counter"``, ...), so that the
+    feedback can say which clock the learner used.
     """
     owner = threading.get_ident()
+    read: set[str] = set()
+
+    def fake(real: Callable[[], float], name: str, ns: bool) -> Callable[[], float]:
+        def reading() -> float:
+            if threading.get_ident() != owner:
+                return real()
+            read.add(name)
+            return round(now() * 1e9) if ns else now()
+
+        return reading
+
     fakes: dict[int, Callable[[], float]] = {}
     for name in _CLOCK_NAMES:
         real, real_ns = getattr(time, name), getattr(time, f"{name}_ns")
-        fakes[id(real)] = lambda real=real: now() if threading.get_ident() == owner else real()
-        fakes[id(real_ns)] = lambda real_ns=real_ns: round(now() * 1e9) if threading.get_ident() == owner else real_ns()
+        fakes[id(real)] = fake(real, name, ns=False)
+        fakes[id(real_ns)] = fake(real_ns, name, ns=True)
     undo: list[Callable[[], None]] = []
 
     def swap(namespace: dict, key: str) -> None:
@@ -122,10 +148,26 @@ def _clocks_driven_by(now: Callable[[], float], fn: object) -> Iterator[None]:
                 swap(learner_globals, key)
         for func in (timeit.Timer.__init__, timeit.timeit, timeit.repeat):
             swap_defaults(func)
-        yield
+        yield read
     finally:
         for restore in reversed(undo):
             restore()
+
+
+# Clocks the check does not drive (``time.time`` and ``perf_counter`` are driven, with their ``_ns`` twins).
+_UNDRIVEN_CLOCKS = ("monotonic", "monotonic_ns", "thread_time", "thread_time_ns", "clock_gettime", "clock_gettime_ns")
+
+
+def _clocks_read(fn: object) -> list[str]:
+    """The undriven clocks that ``fn``'s code names (its nested functions included): a cheap look, not a proof."""
+    code = getattr(fn, "__code__", None)
+    names: set[str] = set()
+    pending = [code] if isinstance(code, types.CodeType) else []
+    while pending:
+        current = pending.pop()
+        names.update(current.co_names)
+        pending.extend(const for const in current.co_consts if isinstance(const, types.CodeType))
+    return [clock for clock in _UNDRIVEN_CLOCKS if clock in names]
 
 
 _Q1_CASES = ((5, (6.0, 1.0, 2.0, 10.0, 3.0)), (7, (4.0, 8.0, 1.0, 6.0, 2.0, 7.0, 3.0)))
@@ -135,7 +177,7 @@ def _close(value: float, target: float) -> bool:
     return math.isclose(value, target, rel_tol=1e-6, abs_tol=1e-12)
 
 
-def _judge_median_time(result: object, work: _ScriptedWork, repeat: int) -> None:
+def _judge_median_time(result: object, work: _ScriptedWork, repeat: int, answer: object) -> None:
     """Name the mistake that turns this workload's samples into ``result``."""
     if isinstance(result, (np.ndarray, torch.Tensor)) and result.ndim == 0:
         result = result.item()
@@ -181,20 +223,43 @@ def _judge_median_time(result: object, work: _ScriptedWork, repeat: int) -> None
         if _close(value, target):
             raise Mismatch(message, f"For this workload the median is {format_seconds(expected)}; yours: {shown}.")
     if abs(value) < 1e-4:
+        other = _clocks_read(answer)
+        read = f"reads `time.{other[0]}()`, a clock the check does not drive, and " if other else ""
         raise Mismatch(
-            f"your function measured {shown}, the real time of the check's stand-in `fn` (which does nothing); "
-            "the check drives `time.perf_counter()` and your timing did not follow it.",
+            f"your function {read}measured {shown}, the real time of the check's stand-in `fn` (which does "
+            "nothing); the check drives `time.perf_counter()` and your timing did not follow it.",
             "Read the clock with `time.perf_counter()` just before and just after each call of `fn`.",
         )
     raise Mismatch(f"for this workload the median time per call is {format_seconds(expected)}; yours: {shown}.")
 
 
+# What to say about a driven clock that is not ``perf_counter``: the check passes, but the clock is a poor choice.
+_OTHER_DRIVEN_CLOCK = {
+    "time": (
+        "you read `time.time()`: the check drives it too, so this passes, but it is the wall clock (it can jump "
+        "when the system clock is set, and on some systems it ticks coarsely); `time.perf_counter()` is the clock "
+        "for intervals."
+    ),
+    "process_time": (
+        "you read `time.process_time()`: the check drives it too, so this passes, but it counts CPU time, not "
+        "elapsed time (it leaves out waiting, and adds up every thread); `time.perf_counter()` is the clock for "
+        "intervals."
+    ),
+}
+
+
 def _check_q1(answer: object) -> str:
+    clocks: set[str] = set()
     for repeat, durations in _Q1_CASES:
         work = _ScriptedWork(durations)
-        with _clocks_driven_by(work.clock, answer):
+        with _clocks_driven_by(work.clock, answer) as read:
             result = call_learner(answer, work, repeat)
-        _judge_median_time(result, work, repeat)
+        clocks |= read
+        _judge_median_time(result, work, repeat, answer)
+    if "perf_counter" not in clocks:
+        for clock, note in _OTHER_DRIVEN_CLOCK.items():
+            if clock in clocks:
+                return f"one warm-up, `repeat` samples and the median: right. One more thing: {note}"
     return "one warm-up, `repeat` samples read with `time.perf_counter()`, and the median: a time you can trust."
 
 
@@ -222,7 +287,7 @@ _Q2_WHY = {
     "B": "`torch.tensor` always copies every byte.",
     "C": "`torch.as_tensor` shares a float64 array on the CPU: nothing to copy.",
     "D": "asking for float32 means converting every number: a copy.",
-    "E": "`a.copy()` moves every byte: it is the floor the others are compared with.",
+    "E": "`a.copy()` reads and writes every byte: it is the yardstick the others are compared with.",
     "F": "`.double()` on a float64 tensor returns the tensor itself: no conversion, no copy.",
     "G": "`torch.Tensor` makes float32, so it converts (and copies) a float64 array.",
 }
@@ -364,7 +429,7 @@ _Q5_WHY = {
     "A": "no memory moves 100,000 GB/s: a laptop's does a few to a few tens of GB/s.",
     "B": "",
     "C": "the measurement timed thousands of calls per sample: the clock resolves that well.",
-    "D": "48 MiB does not fit in a CPU cache, and caches are not 100,000 GB/s fast either.",
+    "D": "48 MiB does not fit in most CPUs' caches, and caches are not 100,000 GB/s fast either.",
 }
 
 
@@ -433,9 +498,15 @@ _Q7_WHY = {
     "A": "warm-up, 7 samples, the median: only `torch.tensor(a)` is inside the timed function.",
     "B": "one cold call: no warm-up and no repeats, so any hiccup becomes the result.",
     "C": "it also times `np.random.rand(n)`, which costs more than the conversion.",
-    "D": "`repeat=1, warmup=0` is a single cold sample again.",
+    "D": (
+        "`measure` calls the line while it works out how many calls a sample needs, so the sample is warm; "
+        "but `repeat=1` is ONE sample: a single hiccup becomes the result."
+    ),
     "E": "it also times `.sum()` over the tensor.",
-    "F": "eight single-call samples, the first (the warm-up) dropped, and the median of the rest.",
+    "F": (
+        "eight single-call samples, the first (the warm-up) dropped, and the median of the rest; one call on "
+        "64 MiB lasts milliseconds, long enough to time on its own."
+    ),
 }
 
 

@@ -6,7 +6,8 @@ are taken and the median reported (an outlier moves the mean, not the median); a
 to what reading the clock costs, so fast calls are timed in batches and the batch time divided.
 
 Every function takes a ``clock`` so tests can drive it with a fake one; nothing here asserts how fast anything
-is. ``conversion_cost`` is lesson 06's explorer logic: it times one NumPy-to-tensor path against ``a.copy()``.
+is. ``conversion_cost`` is lesson 06's explorer logic: it times one NumPy-to-tensor path against ``a.copy()``, the
+yardstick (the time to read and write these bytes once; a path that writes fewer bytes can come in under it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ import numpy as np
 import torch
 
 from .memory import shares_memory
+
+try:  # counts page faults; the standard library has it on Linux and macOS, not on Windows
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
 Clock = Callable[[], float]
 
@@ -112,6 +118,19 @@ def measure(
     return Measurement(samples, calls, nbytes)
 
 
+def page_faults(fn: Callable[[], object]) -> int | None:
+    """Minor page faults during one call of ``fn``: each is a fresh page the operating system had to supply.
+
+    Why count them: a copy into fresh memory pays one fault per page, so the page size (4 KiB, or 2 MiB where the
+    allocator asks for huge pages) can decide how fast a large copy is. ``None`` where they cannot be counted.
+    """
+    if resource is None:  # pragma: no cover - Windows
+        return None
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    fn()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
 def sweep(
     paths: Mapping[str, Callable[[Any], object]],
     make: Callable[[int], Any],
@@ -189,7 +208,7 @@ def _times(ratio: float) -> str:
     return "< 0.01" if ratio < 0.01 else f"{ratio:.2g}"
 
 
-# ---- the explorer's logic: one conversion, timed against the copy floor ---------------------------
+# ---- the explorer's logic: one conversion, timed against the a.copy() yardstick -------------------
 
 # element counts offered by the explorer; 8 Mi elements is 64 MiB as float64 (8 MiB as uint8)
 ELEMENTS: tuple[int, ...] = (2**13, 2**16, 2**19, 2**21, 2**23)
@@ -247,7 +266,7 @@ class ConversionCost:
     result_nbytes: int = 0
     shares: bool = False
     time: Measurement | None = None
-    floor: Measurement | None = None
+    yardstick: Measurement | None = None
     explanation: str = ""
 
     @property
@@ -255,12 +274,16 @@ class ConversionCost:
         return self.error is None
 
     @property
-    def times_floor(self) -> float:
+    def times_yardstick(self) -> float:
         """The path's median time over ``a.copy()``'s."""
-        return self.time.seconds / self.floor.seconds if self.time and self.floor and self.floor.seconds else 0.0
+        if self.time and self.yardstick and self.yardstick.seconds:
+            return self.time.seconds / self.yardstick.seconds
+        return 0.0
 
 
-def _explain(constructor: str, target: str, source: str, dtype: str, shares: bool, ratio: float, sizes: str) -> str:
+def _explain(
+    constructor: str, target: str, source: str, dtype: str, shares: bool, ratio: float, read: int, written: int
+) -> str:
     if shares:
         return (
             "Zero-copy: the tensor wraps `a`'s own memory. The time is a fixed cost (building a tensor header) "
@@ -273,10 +296,19 @@ def _explain(constructor: str, target: str, source: str, dtype: str, shares: boo
             f"to {dtype}. The values went through float32 on the way, so whatever float32 cannot hold was rounded."
         )
     if dtype == source:
-        return f"A copy: {versus}, the floor for moving these bytes. Its time grows with the size."
+        return (
+            f"A copy, {versus}: it reads and writes the same bytes as `a.copy()`, the yardstick. "
+            "Its time grows with the size."
+        )
+    if written < read:
+        against = "It writes fewer bytes than `a.copy()`, so it can come in under the yardstick."
+    elif written > read:
+        against = "It writes more bytes than `a.copy()`, so expect it to take longer than the yardstick."
+    else:
+        against = "It writes as many bytes as `a.copy()`, and converts each number on the way."
     return (
-        f"A conversion from {source} to {dtype}: a copy that also converts each number ({sizes}), {versus}. "
-        "Its time grows with the size."
+        f"A conversion from {source} to {dtype}: a copy that also converts each number (it reads "
+        f"{format_bytes(read)} and writes {format_bytes(written)}), {versus}. {against} Its time grows with the size."
     )
 
 
@@ -300,8 +332,8 @@ def conversion_cost(
         spent = measure(lambda: path(a), nbytes=a.nbytes, repeat=repeat, clock=clock)
     except Exception as exc:  # an explorer reports what happened; it never leaves a traceback instead
         return ConversionCost(code, elements, source, a.nbytes, error=f"{type(exc).__name__}: {exc}")
-    floor = measure(a.copy, nbytes=a.nbytes, repeat=repeat, clock=clock)
-    ratio = spent.seconds / floor.seconds if floor.seconds else 0.0
+    yardstick = measure(a.copy, nbytes=a.nbytes, repeat=repeat, clock=clock)
+    ratio = spent.seconds / yardstick.seconds if yardstick.seconds else 0.0
     return ConversionCost(
         code,
         elements,
@@ -311,7 +343,7 @@ def conversion_cost(
         result_nbytes=result_nbytes,
         shares=shares,
         time=spent,
-        floor=floor,
+        yardstick=yardstick,
         explanation=_explain(
             constructor,
             target,
@@ -319,6 +351,7 @@ def conversion_cost(
             dtype,
             shares,
             ratio,
-            f"it reads {format_bytes(a.nbytes)} and writes {format_bytes(result_nbytes)}",
+            a.nbytes,
+            result_nbytes,
         ),
     )

@@ -38,6 +38,7 @@ from tensorbridge.timing import (
     format_rate,
     format_seconds,
     measure,
+    page_faults,
     sweep,
     table,
 )
@@ -137,6 +138,12 @@ def test_real_clock_gives_positive_samples() -> None:
     assert len(m.samples) == 3 and all(s > 0 for s in m.samples) and m.calls >= 1
 
 
+def test_page_faults_counts_fresh_pages_at_most_once() -> None:
+    assert page_faults(lambda: None) >= 0
+    fresh = page_faults(lambda: np.ones(2**23))  # 64 MiB: glibc maps it fresh from the operating system
+    assert 0 < fresh < 2 * 2**26 // 2**12
+
+
 def test_sizes_span_64_kib_to_64_mib() -> None:
     assert SIZES[0] == 64 * 2**10 and SIZES[-1] == 64 * 2**20
     assert all(b == 4 * a for a, b in itertools.pairwise(SIZES))
@@ -203,7 +210,7 @@ def test_every_combination_answers(source: str) -> None:
         else:
             wanted = "float32" if constructor == "Tensor" else source
         assert result.dtype == wanted, case
-        assert result.time.seconds > 0 and result.floor.seconds > 0 and result.times_floor > 0, case
+        assert result.time.seconds > 0 and result.yardstick.seconds > 0 and result.times_yardstick > 0, case
         assert result.explanation, case
         assert ("Zero-copy" in result.explanation) == result.shares, case
         assert "could not" not in render(result), case
@@ -228,6 +235,16 @@ def test_the_lesson_facts_come_out_of_the_logic() -> None:
     assert same.shares and "no bytes moved" in same.explanation
 
 
+def test_the_explanation_says_where_a_path_lands_against_the_yardstick() -> None:
+    def explain(source: str, constructor: str, target: str) -> str:
+        return conversion_cost(ELEMENTS[0], source, constructor, target, repeat=1, clock=ticking_clock()).explanation
+
+    assert "same bytes as `a.copy()`, the yardstick" in explain("float64", "tensor", "keep")
+    assert "can come in under the yardstick" in explain("float64", "as_tensor", "float32")
+    assert "longer than the yardstick" in explain("uint8", "from_numpy", "float32")
+    assert "as many bytes as `a.copy()`" in explain("int64", "tensor", "float64")
+
+
 def test_the_explorer_stays_under_a_gigabyte() -> None:
     largest = max(ELEMENTS) * max(np.dtype(t).itemsize for t in SOURCES.values())
     assert largest <= 64 * 2**20  # the array, plus at most a 64 MiB result and a 64 MiB copy
@@ -247,6 +264,7 @@ def test_explorer_shows_each_change() -> None:
     assert "could not" not in explorer.result.value
     shared = explorer.set(elements=ELEMENTS[0], source="float32", constructor="from_numpy", target="keep")
     assert "shares memory" in shared and "torch.float32" in shared and "a.copy()" in shared
+    assert "the yardstick" in shared and "floor" not in shared
     copied = explorer.set(constructor="tensor")
     assert "copied" in copied and "torch.tensor(a)" in copied
     converted = explorer.set(constructor="Tensor", source="uint8", target="float64")
@@ -374,6 +392,38 @@ def test_q1_names_the_mistake(answer, says: str) -> None:
     assert says in feedback.text()
 
 
+def test_q1_names_a_clock_it_does_not_drive() -> None:
+    feedback = q1.check(monotonic_clock)
+    assert feedback.status is Status.INCORRECT and "`time.monotonic()`" in feedback.text()
+
+
+def wall_clock(fn, repeat):
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.time()
+        fn()
+        samples.append(time.time() - start)
+    return statistics.median(samples)
+
+
+def cpu_clock(fn, repeat):
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        samples.append(time.process_time() - start)
+    return statistics.median(samples)
+
+
+@pytest.mark.parametrize(("answer", "says"), [(wall_clock, "`time.time()`"), (cpu_clock, "`time.process_time()`")])
+def test_q1_passes_another_driven_clock_but_says_which(answer, says: str) -> None:
+    feedback = q1.check(answer)
+    assert feedback.status is Status.CORRECT and says in feedback.text() and "perf_counter" in feedback.text()
+    assert says not in q1.check(median_time).text()
+
+
 def test_q1_puts_every_clock_back_and_leaves_other_threads_alone() -> None:
     clocks = (
         time.perf_counter,
@@ -461,6 +511,7 @@ def test_q5_explains_each_wrong_letter() -> None:
         (q2, {"B", "D", "E", "G"}, {"A", "B"}, "fixed cost"),
         (q6, {"B", "C", "E"}, {"A"}, "two passes"),
         (q7, {"A", "F"}, {"C"}, "np.random.rand"),
+        (q7, {"A", "F"}, {"A", "D", "F"}, "a single hiccup"),
     ],
 )
 def test_choice_questions(question, right: set, wrong: set, says: str) -> None:

@@ -20,7 +20,7 @@ from ..timing import (
 )
 from .base import Explorer
 
-_GOOD, _BAD, _NOTE, _FLOOR = "#2e7d32", "#c62828", "#1565c0", "#616161"
+_GOOD, _BAD, _NOTE, _YARDSTICK = "#2e7d32", "#c62828", "#1565c0", "#616161"
 
 
 def _code(text: str) -> str:
@@ -44,7 +44,7 @@ def render(result: ConversionCost) -> str:
     if not result.ok:
         parts.append(f"<b style='color:{_BAD}'>Fails.</b> The exact error:{_code(result.error)}")
         return "".join(parts)
-    spent, floor = result.time, result.floor
+    spent, yardstick = result.time, result.yardstick
     memory = (
         f"<b style='color:{_NOTE}'>shares memory</b> with <code>a</code>"
         if result.shares
@@ -58,13 +58,17 @@ def render(result: ConversionCost) -> str:
             f"of {spent.calls} call{'s' if spent.calls > 1 else ''})",
         ),
         ("bandwidth", f"{format_rate(spent.bandwidth)} (bytes of <code>a</code> per second)"),
-        ("the floor", f"<code>a.copy()</code>: {format_seconds(floor.seconds)}, {format_rate(floor.bandwidth)}"),
-        ("against the floor", f"{result.times_floor:.2g}× the time of <code>a.copy()</code>"),
+        (
+            "the yardstick",
+            f"<code>a.copy()</code>: {format_seconds(yardstick.seconds)}, {format_rate(yardstick.bandwidth)} "
+            "(reads and writes these bytes once)",
+        ),
+        ("against it", f"{result.times_yardstick:.2g}× the time of <code>a.copy()</code>"),
     ]
     table = "".join(f"<tr><td style='padding-right:1em'>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    longest = max(spent.seconds, floor.seconds)
+    longest = max(spent.seconds, yardstick.seconds)
     bars = _bar("this line", spent.seconds, longest, _NOTE if result.shares else _GOOD) + _bar(
-        "<code>a.copy()</code>", floor.seconds, longest, _FLOOR
+        "<code>a.copy()</code>", yardstick.seconds, longest, _YARDSTICK
     )
     parts.append(f"<table>{table}</table><table style='margin-top:.4em'>{bars}</table>")
     parts.append(f"<p>{inline_html(result.explanation)}</p>")
