@@ -14,6 +14,11 @@ from typing import Any
 import numpy as np
 import torch
 
+# The first optimizer a session makes loads `torch._dynamo`, about a second's wait on a laptop. The exercise
+# imports its checks from here in its first cell, so loading it now puts that wait in the import cell, and the
+# cell that trains runs as quickly as it reads.
+import torch._dynamo  # noqa: F401
+
 from .devices import best_device, has_cuda
 from .feedback import Feedback, Status, inline_html
 from .memory import shares_memory
@@ -72,7 +77,8 @@ def _check_b1(train_set: object, sensors: object) -> str:
         raise Mismatch(
             "`train_set`'s features share memory with `sensors`: `torch.from_numpy` made no copy, so standardising "
             "the features in place (`-=`, `/=`) standardised `sensors` too. Nothing raises, but every later use "
-            "of `sensors` sees the wrong numbers: the plot's temperature axis, for one.",
+            "of `sensors` sees the wrong numbers: the test days' occupied hours and temperatures that the "
+            "evaluation cell prints, and the plot's temperature axis.",
             "Give the dataset its own copy of the readings, then run the notebook again from the top.",
         )
     odd = not_binary(sensors[:, OCCUPIED])
@@ -100,7 +106,8 @@ b1 = Question(
     _check_b1,
     (
         "Lessons 01 and 05 cover this: which constructors share the array's memory (01), and what an in-place "
-        "change through a tensor that shares it does to the array (05).",
+        "change through a tensor that shares it does to the array (05). The symptom: the evaluation cell's first "
+        "line, the test days' occupied hours and temperatures, against what the data cell says they are.",
         "`torch.from_numpy(readings)` wraps the array's memory, so the in-place `-=` and `/=` in `Hourly.__init__` "
         "change `sensors` as well. Give the dataset its own copy.",
         "In `Hourly.__init__`: `self.x = torch.tensor(readings, dtype=torch.float32)`. It copies, so standardising "
@@ -121,7 +128,9 @@ def _check_b2(train_set: object) -> str:
         raise Mismatch(
             "`train_set` gives float64 targets: `energy` comes from the meter as float64, and `torch.from_numpy` "
             "keeps the array's dtype. The model computes in float32, and the backward pass of `F.huber_loss` "
-            "refuses the mix: `RuntimeError: Found dtype Double but expected Float`.",
+            "refuses the mix: `RuntimeError: Found dtype Double but expected Float`. On a Mac's `mps` device it "
+            "fails earlier, when the batch moves there: `TypeError: Cannot convert a MPS Tensor to "
+            "float64 dtype`, since MPS has no float64.",
             "Casting each batch in the loop (`yb.float()`) runs, but every other use of the dataset needs the same "
             "cast. Fix it once, where the targets become a tensor.",
         )
@@ -136,7 +145,8 @@ b2 = Question(
     _check_b2,
     (
         "Lesson 02 covers this: NumPy's float64 default meets torch's float32. Compare the two dtypes the "
-        "one-batch cell prints.",
+        "one-batch cell prints (on a Mac's `mps` device, the line after the print raises a `TypeError` about "
+        "float64: the same bug).",
         "`energy` is float64, and `torch.from_numpy` keeps that dtype. Ask for float32 where the targets become "
         "a tensor, in the dataset.",
         "In `Hourly.__init__`: `self.y = torch.tensor(energy, dtype=torch.float32)`.",
@@ -180,8 +190,9 @@ b3 = Question(
     (
         "Lesson 04 covers this: `.to()`, `.cuda()` or `.float()` on a tensor that requires grad returns a new "
         "tensor, and that one is not a leaf.",
-        "`torch.tensor([...], requires_grad=True)` makes a float64 leaf (the mean of a float64 array is float64); "
-        "`.to(device, torch.float32)` then makes a float32 copy of it, and the copy is what `b` names.",
+        "`torch.tensor([...], dtype=torch.float64, requires_grad=True)` makes a float64 leaf; "
+        "`.to(device, torch.float32)` then makes a float32 copy of it, and the copy is what `b` names. Keeping the "
+        "mean in float64 gains nothing: the model computes in float32.",
         "`b = torch.tensor([y_train.mean()], dtype=torch.float32, device=device, requires_grad=True)`",
     ),
     "b = torch.tensor([y_train.mean()], dtype=torch.float32, device=device, requires_grad=True)",
@@ -192,7 +203,10 @@ b3 = Question(
 # ---- b4: the "before training" snapshot is a view of the weights (lesson 03) ---------------------------
 
 
-def _expect_snapshot(saved_value: object, param_value: object, name: str, param_name: str) -> None:
+def _expect_snapshot(
+    saved_value: object, param_value: object, name: str, param_name: str, start: np.ndarray, what_start: str
+) -> None:
+    """Raise unless ``saved`` is a copy of ``param`` that holds its starting values (``start``, ``what_start``)."""
     saved = expect_tensor(saved_value, f"`{name}`")
     try:
         param = expect_tensor(param_value, f"`{param_name}`")
@@ -210,13 +224,28 @@ def _expect_snapshot(saved_value: object, param_value: object, name: str, param_
     expect_shape(saved, tuple(param.shape), f"`{name}`")
     if saved.device != param.device:
         raise Mismatch(f"`{name}` is on `{saved.device}` and `{param_name}` on `{param.device}`; keep them together.")
-    if param.is_leaf and param.grad is not None and torch.equal(saved, param.detach()):
-        raise Mismatch(f"`{name}` holds the trained values: copy `{param_name}` before training starts.")
+    # compared with the known starting values, not with `param`: training may not have run yet (bug b3)
+    values = saved.detach().cpu().double().numpy()
+    if not np.allclose(values, start, rtol=1e-5, atol=1e-5):
+        if torch.equal(saved, param.detach()):
+            raise Mismatch(
+                f"`{name}` holds the trained values, not {what_start}: copy `{param_name}` before training starts."
+            )
+        raise Mismatch(
+            f"`{name}` holds {np.round(values, 2).ravel().tolist()}, not {what_start}: copy `{param_name}` right "
+            "after it is made."
+        )
 
 
-def _check_b4(w_start: object, b_start: object, w: object, b: object) -> str:
-    _expect_snapshot(w_start, w, "w_start", "w")
-    _expect_snapshot(b_start, b, "b_start", "b")
+def _check_b4(w_start: object, b_start: object, w: object, b: object, y_train: object) -> str:
+    try:
+        average = float(np.mean(expect_array(y_train, "`y_train`")))
+    except Mismatch as mismatch:
+        raise Mismatch(f"the check needs `y_train` from the data cell: {mismatch.message}") from None
+    _expect_snapshot(w_start, w, "w_start", "w", np.zeros((1, FEATURES)), "`w`'s starting zeros")
+    _expect_snapshot(
+        b_start, b, "b_start", "b", np.array([average]), f"`b`'s starting value (the average use, {average:.2f} kWh)"
+    )
     return "`w_start` and `b_start` are copies: they keep the weights from before training."
 
 
@@ -231,7 +260,7 @@ b4 = Question(
         "`w_start, b_start = w.detach().clone(), b.detach().clone()`",
     ),
     "w_start, b_start = w.detach().clone(), b.detach().clone()",
-    given=("b_start", "w", "b"),
+    given=("b_start", "w", "b", "y_train"),
 )
 
 
@@ -319,6 +348,9 @@ def _expect_time_order(today_value: object, live_value: object, name: str, live_
             f"`{name}` is a reversed view of `{live_name}` (strides {today.strides}): it steps backwards through "
             "memory, and no torch constructor accepts that (`ValueError: At least one stride in the given numpy "
             "array is negative`).",
+            "If the cell that flags today's hours runs anyway, your dataset copies what it is given (a `.copy()` or "
+            "`.astype()` in `Hourly`): that hides the reversed view there, and only there. `torch.from_numpy` or "
+            f"`torch.tensor` on `{name}` anywhere else still raises.",
             "Flip it and copy it once, where it is made, so that every later use gets an ordinary array.",
         )
     return rescaled
@@ -340,7 +372,8 @@ b6 = Question(
     (
         "Lesson 05 covers this: negative strides, and why torch refuses them.",
         "`live_sensors[::-1]` is a view that walks the array backwards (a negative stride). Make one forward copy "
-        "where you flip it, for the energy readings too.",
+        "where you flip it, for the energy readings too. A copy inside the dataset (`.copy()`, `.astype()`) makes "
+        "the error go away too, but only there: the arrays themselves still run backwards.",
         "`today_sensors = np.ascontiguousarray(live_sensors[::-1])` and "
         "`today_energy = np.ascontiguousarray(live_energy[::-1])` (or `.copy()` on each).",
     ),
@@ -379,7 +412,7 @@ BUGS = (
     Bug(b1, ("train_set", "sensors"), ("01", "05"), "memory shared by an array and a tensor"),
     Bug(b2, ("train_set",), ("02",), "dtypes"),
     Bug(b3, ("b", "w"), ("04",), "a tensor that requires grad, moved or cast"),
-    Bug(b4, ("w_start", "b_start", "w", "b"), ("03",), "`detach()` and copies"),
+    Bug(b4, ("w_start", "b_start", "w", "b", "y_train"), ("03",), "`detach()` and copies"),
     Bug(b5, ("to_numpy",), ("03", "04"), "tensor to NumPy, on any device"),
     Bug(b6, ("today_sensors", "today_energy", "live_sensors", "live_energy"), ("05",), "negative strides"),
 )

@@ -1,14 +1,16 @@
 """Lesson 07, the bug hunt: the pipeline's six bugs, their checks, and the report over them.
 
 The pipeline itself is read from ``solutions/07_capstone_bug_hunt.ipynb`` and run here, cell by cell: fixed, with
-every bug planted (what ``exercises/`` holds), and with one bug fixed at a time. The report must find exactly the
-bugs that are there.
+every bug planted (what ``exercises/`` holds), with every combination of fixes, and with other fixes a learner may
+make. The report must find exactly the bugs that are there.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import matplotlib
@@ -47,26 +49,36 @@ def _block_count() -> int:
     return sum(len(build._CODE_BLOCK.findall(cell.source)) for cell in _cells())
 
 
-def _with_fixes(fixed: set[int]) -> list[tuple[str, bool]]:
-    """The pipeline's cells (source, tagged raises-exception) with only the blocks numbered in ``fixed`` fixed."""
+def _with_fixes(fixed: Iterable[int], edits: Iterable[tuple[str, str]] = ()) -> list[tuple[str, bool]]:
+    """The pipeline's cells (source, tagged raises-exception) with only the blocks numbered in ``fixed`` fixed.
+
+    ``edits`` are (old, new) replacements made afterwards: a learner's own fix, where the solution has another.
+    """
+    fixed = set(fixed)
     counter = iter(range(_block_count()))
 
     def choose(block: re.Match) -> str:
         return block.group(0) if next(counter) in fixed else build.strip_code(block.group(0))
 
-    return [
+    cells = [
         (build._CODE_BLOCK.sub(choose, cell.source), "raises-exception" in cell.metadata.get("tags", []))
         for cell in _cells()
     ]
+    for old, new in edits:
+        assert sum(source.count(old) for source, _ in cells) == 1, f"not in the pipeline exactly once: {old}"
+        cells = [(source.replace(old, new), may_raise) for source, may_raise in cells]
+    return cells
 
 
-def run_pipeline(fixed: set[int]) -> tuple[dict[str, Any], list[BaseException]]:
+def run_pipeline(
+    fixed: Iterable[int], edits: Iterable[tuple[str, str]] = ()
+) -> tuple[dict[str, Any], list[BaseException]]:
     """Run the pipeline as a fresh notebook would; return its variables and what the tagged cells raised."""
     namespace: dict[str, Any] = {}
     raised = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # plt.show() on the headless backend
-        for source, may_raise in _with_fixes(fixed):
+        for source, may_raise in _with_fixes(fixed, edits):
             try:
                 exec(compile(source, "<cell>", "exec"), namespace)
             except Exception as exc:
@@ -124,12 +136,52 @@ def test_every_planted_bug_is_reported(planted: dict[str, Any]) -> None:
     assert "share memory with `sensors`" not in report.text() and "share memory with `sensors`" in detailed
 
 
-@pytest.mark.parametrize("block", range(6), ids=QIDS)
-def test_each_fix_clears_its_own_bug_only(block: int) -> None:
-    namespace, _ = run_pipeline({block})
-    expected = dict.fromkeys(QIDS, Status.INCORRECT)
-    expected[QIDS[block]] = Status.CORRECT
-    assert statuses(namespace) == expected
+def _expected(fixed: Iterable[int]) -> dict[str, Status]:
+    fixed = set(fixed)
+    return {qid: Status.CORRECT if block in fixed else Status.INCORRECT for block, qid in enumerate(QIDS)}
+
+
+def _subsets(blocks: Iterable[int]) -> list[set[int]]:
+    blocks = list(blocks)
+    return [set(chosen) for size in range(len(blocks) + 1) for chosen in itertools.combinations(blocks, size)]
+
+
+def test_every_combination_of_fixes_is_reported_exactly() -> None:
+    """Each verdict depends on its own bug only: b4's holds whether or not training ran (b3), say."""
+    for fixed in _subsets(range(6)):
+        namespace, _ = run_pipeline(fixed)
+        assert statuses(namespace) == _expected(fixed), f"fixed: {sorted(fixed)}"
+
+
+# A learner's fixes where the solution has others: a copy or a cast inside the dataset, float32 where the data is made.
+COPIED = (
+    ("self.x = torch.from_numpy(readings)", "self.x = torch.from_numpy(readings.copy())"),
+    ("self.y = torch.from_numpy(energy)", "self.y = torch.from_numpy(energy.astype(np.float32))"),
+)
+CAST_AT_THE_SOURCE = (
+    ("sensors, energy = hourly(hours)\n", "sensors, energy = hourly(hours)\nenergy = energy.astype(np.float32)\n"),
+)
+
+
+def test_copies_inside_the_dataset_fix_b1_and_b2_and_leave_b6_reported() -> None:
+    for fixed in _subsets(range(2, 6)):
+        namespace, raised = run_pipeline(fixed, COPIED)
+        assert statuses(namespace) == _expected(fixed | {0, 1}), f"fixed: {sorted(fixed)}"
+        assert not any("stride" in str(exc) for exc in raised), "the dataset's copy handles the reversed view"
+    # the pipeline runs through with b6 planted, so b6's message says why the flip is still copied where it is made
+    namespace, raised = run_pipeline({2, 3, 4}, COPIED)
+    assert raised == []
+    feedback = lesson07.bug_report(namespace, details=True).results[5]
+    assert feedback.status is Status.INCORRECT and "only there" in feedback.text()
+
+
+def test_float32_energy_from_the_data_fixes_b2_only() -> None:
+    for fixed in _subsets([0, 2, 3, 4, 5]):
+        namespace, _ = run_pipeline(fixed, CAST_AT_THE_SOURCE)
+        assert statuses(namespace) == _expected(fixed | {1}), f"fixed: {sorted(fixed)}"
+    # with float32 data, the planted `b` is still a float32 copy of a float64 leaf
+    namespace, _ = run_pipeline(set(), CAST_AT_THE_SOURCE)
+    assert namespace["b"].dtype == torch.float32 and not namespace["b"].is_leaf
 
 
 # ---- each check names the mistake ---------------------------------------------------------------------
@@ -142,6 +194,8 @@ def _message(feedback: Feedback) -> str:
 
 def test_b1_shared_memory_stale_data_and_lost_standardisation(solved, planted) -> None:
     assert "share memory with `sensors`" in _message(lesson07.b1.check(planted["train_set"], planted["sensors"]))
+    # the symptom the evaluation cell prints: a count of occupied test hours that is no count
+    assert solved["X_test"][:, 2].sum() == 10 and not float(planted["X_test"][:, 2].sum()).is_integer()
     # fixed code, but the array still carries an earlier run's in-place change
     stale = _message(lesson07.b1.check(solved["train_set"], planted["sensors"]))
     assert "no longer holds the logged readings" in stale and "run the notebook again from the top" in stale
@@ -153,7 +207,8 @@ def test_b1_shared_memory_stale_data_and_lost_standardisation(solved, planted) -
 
 
 def test_b2_names_the_float64_targets(solved, planted) -> None:
-    assert "Found dtype Double but expected Float" in _message(lesson07.b2.check(planted["train_set"]))
+    float64 = _message(lesson07.b2.check(planted["train_set"]))
+    assert "Found dtype Double but expected Float" in float64 and "Cannot convert a MPS Tensor to float64" in float64
     features = [(x.double(), y) for x, y in solved["train_set"]]
     assert "feature tensor has dtype `torch.float64`" in _message(lesson07.b2.check(features))
 
@@ -170,13 +225,24 @@ def test_b3_non_leaf_frozen_and_float64_parameters(solved, planted) -> None:
 
 def test_b4_views_graph_copies_and_late_copies(solved, planted) -> None:
     w, b = solved["w"], solved["b"]
-    view = lesson07.b4.check(planted["w_start"], planted["b_start"], planted["w"], planted["b"])
+    y_train = solved["y_train"]
+    view = lesson07.b4.check(planted["w_start"], planted["b_start"], planted["w"], planted["b"], planted["y_train"])
     assert "`w_start` shares memory with `w`" in _message(view)
-    in_graph = lesson07.b4.check(w.clone(), solved["b_start"], w, b)
+    in_graph = lesson07.b4.check(w.clone(), solved["b_start"], w, b, y_train)
     assert "still part of autograd's graph" in _message(in_graph)
-    late = lesson07.b4.check(w.detach().clone(), b.detach().clone(), w, b)
+    late = lesson07.b4.check(w.detach().clone(), b.detach().clone(), w, b, y_train)
     assert "holds the trained values" in _message(late)
-    assert "needs the model's `w` too" in _message(lesson07.b4.check(solved["w_start"], solved["b_start"], 1, b))
+    late_b = lesson07.b4.check(solved["w_start"], b.detach().clone(), w, b, y_train)
+    assert "`b_start` holds the trained values, not `b`'s starting value (the average use" in _message(late_b)
+    ones = lesson07.b4.check(torch.ones(1, 3), solved["b_start"], w, b, y_train)
+    assert "`w_start` holds [1.0, 1.0, 1.0], not `w`'s starting zeros" in _message(ones)
+    args = (solved["w_start"], solved["b_start"])
+    assert "needs the model's `w` too" in _message(lesson07.b4.check(*args, 1, b, y_train))
+    assert "needs `y_train` from the data cell" in _message(lesson07.b4.check(*args, w, b, None))
+    # training never ran (bug b3), but the one-batch cell gave `w` a gradient: the copies are still right
+    untrained = w.detach().clone().zero_().requires_grad_()
+    untrained.grad = torch.ones_like(untrained)
+    assert lesson07.b4.check(*args, untrained, b, y_train).status is Status.CORRECT
 
 
 def test_b5_reports_what_the_function_raises_or_returns(planted) -> None:
@@ -191,7 +257,7 @@ def test_b5_reports_what_the_function_raises_or_returns(planted) -> None:
 def test_b6_reversed_views_wrong_order_and_wrong_values(solved, planted) -> None:
     live_s, live_e = solved["live_sensors"], solved["live_energy"]
     view = lesson07.b6.check(planted["today_sensors"], planted["today_energy"], live_s, live_e)
-    assert "reversed view of `live_sensors` (strides (-12, 4))" in _message(view)
+    assert "reversed view of `live_sensors` (strides (-12, 4))" in _message(view) and "only there" in _message(view)
     newest_first = lesson07.b6.check(live_s.copy(), live_e, live_s, live_e)
     assert "newest first" in _message(newest_first)
     other = lesson07.b6.check(np.zeros_like(live_s), live_e, live_s, live_e)
