@@ -20,6 +20,11 @@ from typing import Any
 import numpy as np
 import torch
 
+# The lesson's first optimizer, and its first error between devices on `meta`, each load `torch._dynamo`: about
+# a second's wait on a laptop. The lesson imports from here in its first cell, so loading it now puts that wait
+# in the import cell, and the cells that show those errors answer at once in a live demo.
+import torch._dynamo  # noqa: F401
+
 from .devices import best_device, has_cuda
 from .questions import (
     LearnerCodeError,
