@@ -203,11 +203,7 @@ _Q7_WRONG = {
 
 
 def _check_q7(answer: object) -> str:
-    try:
-        expect_dtype_answer(answer, torch.float32)
-    except Mismatch as mismatch:
-        dtype = answer if isinstance(answer, torch.dtype) else getattr(torch, str(answer).removeprefix("torch."), None)
-        raise Mismatch(_Q7_WRONG.get(dtype, mismatch.message)) from None
+    expect_dtype_answer(answer, torch.float32, _Q7_WRONG)
     return "`torch.Tensor` is the legacy constructor: it always makes the default dtype, float32."
 
 

@@ -189,8 +189,11 @@ def expect_given_array(value: Any, name: str, expected: np.ndarray) -> np.ndarra
     return a
 
 
-def expect_dtype_answer(value: Any, expected: torch.dtype) -> None:
-    """A predicted dtype, given as ``torch.float32`` or as the string ``'float32'`` / ``'torch.float32'``."""
+def expect_dtype_answer(value: Any, expected: torch.dtype, wrong: Mapping[torch.dtype, str] | None = None) -> None:
+    """A predicted dtype, given as ``torch.float32`` or as the string ``'float32'`` / ``'torch.float32'``.
+
+    ``wrong`` explains the likely wrong predictions, each by the dtype predicted.
+    """
     if isinstance(value, str):
         name = value.strip().removeprefix("torch.")
         candidate = getattr(torch, name, None)
@@ -202,7 +205,7 @@ def expect_dtype_answer(value: Any, expected: torch.dtype) -> None:
     if not isinstance(value, torch.dtype):
         raise Mismatch(f"expected a `torch.dtype` such as `torch.float32`; got {a_type(value)}.")
     if value != expected:
-        raise Mismatch(f"`{value}` is not what you get.")
+        raise Mismatch((wrong or {}).get(value, f"`{value}` is not what you get."))
 
 
 def expect_choices(value: Any, correct: Iterable[str], why: Mapping[str, str], options: Iterable[str]) -> None:
