@@ -85,16 +85,26 @@ COMMANDS = {
     "test": lambda extra: run("-m", "pytest", *extra),
     "build": lambda extra: run("-m", "tensorbridge.build", "exercises", *extra),
     "bench": lambda extra: run("benchmarks/run.py", *extra),
-    "progress": lambda extra: run("-m", "tensorbridge.progress", *extra),
+    "progress": lambda extra: run_here("tensorbridge.progress", extra),
+    "update": lambda extra: run_here("tensorbridge.update", extra),
 }
+# These use the standard library only: they run with this Python, and never create or install an environment
+# (on Binder or a hub the packages are already installed, and a learner may be offline).
+WITHOUT_ENVIRONMENT = {"progress", "update"}
+
+
+def run_here(module: str, extra: list[str]) -> int:
+    return subprocess.run([sys.executable, "-m", module, *extra], cwd=ROOT).returncode
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(__doc__.strip())
-        print("\nAlso: progress (your solved exercises), build (rebuild exercises/), bench (time the course).")
+        print("\nAlso: progress (your solved exercises), build (rebuild exercises/), bench (time the course),")
+        print("update (bring in the course's fixes, keeping a copy of every file you changed that they touch).")
         return 2
-    ensure_environment()
+    if argv[0] not in WITHOUT_ENVIRONMENT:
+        ensure_environment()
     return COMMANDS[argv[0]](argv[1:])
 
 

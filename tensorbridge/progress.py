@@ -5,7 +5,9 @@ over several questions carries ``"bugs": {question: status}``), and
 the exercise notebooks are stored executed, so each question appears in its notebook from the start (as "not
 attempted"). Progress is the last status each question shows in the saved file.
 
-    python3 course.py progress
+    python3 course.py progress                 # needs no environment: only the standard library is used
+    python -m tensorbridge.progress [FOLDER]   # the same, in any Python where the course is (Binder, a hub, Colab)
+    print(progress.report())                   # the same, from a notebook cell
 """
 
 from __future__ import annotations
@@ -69,10 +71,30 @@ def format_progress(report: list[LessonProgress]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    print(format_progress(course_progress()))
+def find_exercises(start: Path) -> Path:
+    """The exercises folder of the copy of the course that ``start`` is in (a hub installs the package apart from
+    each learner's copy), else the one beside this package."""
+    for folder in (start, *start.parents):
+        if folder.name == "exercises" and any(folder.glob("[0-9][0-9]_*.ipynb")):
+            return folder
+        if any((folder / "exercises").glob("[0-9][0-9]_*.ipynb")):
+            return folder / "exercises"
+    return EXERCISES
+
+
+def report(folder: Path | None = None) -> str:
+    """The progress table as text; in a notebook, ``print(report())``. Defaults to the copy the kernel runs in."""
+    return format_progress(course_progress(folder or find_exercises(Path.cwd())))
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else None
+    if folder is not None and not folder.is_dir():
+        print(f"{folder} is not a folder; give the exercises folder of a copy of the course.", file=sys.stderr)
+        return 2
+    print(report(folder))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

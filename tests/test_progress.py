@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -45,3 +47,33 @@ def test_an_unreadable_notebook_is_reported_not_fatal(tmp_path: Path) -> None:
     (tmp_path / "01_broken.ipynb").write_text("{ not json")
     (lesson,) = progress.course_progress(tmp_path)
     assert "unreadable" in next(iter(lesson.statuses))
+
+
+def test_progress_runs_without_creating_an_environment(tmp_path: Path) -> None:
+    """On Binder or a hub the packages are installed: `course.py progress` must not build .venv there."""
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "course.py", tmp_path)
+    shutil.copytree(root / "tensorbridge", tmp_path / "tensorbridge", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(EXERCISES, tmp_path / "exercises", ignore=shutil.ignore_patterns(".*"))
+    result = subprocess.run([sys.executable, "course.py", "progress"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "questions solved" in result.stdout and "00_start_here.ipynb" in result.stdout
+    assert not (tmp_path / ".venv").exists()
+
+
+def test_report_from_a_notebook_reads_the_copy_the_kernel_runs_in(tmp_path: Path, monkeypatch) -> None:
+    """A hub installs the package once; each learner's copy is elsewhere, and a kernel's cwd is inside it."""
+    copy = tmp_path / "tensor-bridge"
+    (copy / "exercises").mkdir(parents=True)
+    shutil.copy(EXERCISES / "00_start_here.ipynb", copy / "exercises")
+    for cwd in (copy, copy / "exercises"):
+        monkeypatch.chdir(cwd)
+        assert progress.find_exercises(Path.cwd()) == copy / "exercises"
+        assert progress.report().splitlines()[0].startswith("00_start_here.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert progress.find_exercises(tmp_path) == EXERCISES, "outside any copy: the one beside the package"
+
+
+def test_progress_module_rejects_a_missing_folder(tmp_path: Path, capsys) -> None:
+    assert progress.main([str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
