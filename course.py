@@ -87,10 +87,11 @@ COMMANDS = {
     "bench": lambda extra: run("benchmarks/run.py", *extra),
     "progress": lambda extra: run_here("tensorbridge.progress", extra),
     "update": lambda extra: run_here("tensorbridge.update", extra),
+    "room": lambda extra: run_here("tensorbridge.room", extra),
 }
 # These use the standard library only: they run with this Python, and never create or install an environment
 # (on Binder or a hub the packages are already installed, and a learner may be offline).
-WITHOUT_ENVIRONMENT = {"progress", "update"}
+WITHOUT_ENVIRONMENT = {"progress", "update", "room"}
 
 
 def run_here(module: str, extra: list[str]) -> int:
@@ -101,7 +102,8 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(__doc__.strip())
         print("\nAlso: progress (your solved exercises), build (rebuild exercises/), bench (time the course),")
-        print("update (bring in the course's fixes, keeping a copy of every file you changed that they touch).")
+        print("update (bring in the course's fixes, keeping a copy of every file you changed that they touch),")
+        print("room HOMES (an instructor's view of every learner's progress, e.g. room /home on a hub).")
         return 2
     if argv[0] not in WITHOUT_ENVIRONMENT:
         ensure_environment()
