@@ -64,9 +64,9 @@ def _paths(output: str) -> set[str]:
 
 def _learner_changes(repo: Path, base: str) -> tuple[set[str], set[str]]:
     """(changed or added, deleted) by the learner since ``base``: commits, edits, autosaves and new files."""
-    changed = _paths(_git(repo, "diff", "--name-only", "-z", "--diff-filter=d", base))
+    changed = _paths(_git(repo, "diff", "--no-renames", "--name-only", "-z", "--diff-filter=d", base))
     changed |= _paths(_git(repo, "ls-files", "--others", "--exclude-standard", "-z"))
-    deleted = _paths(_git(repo, "diff", "--name-only", "-z", "--diff-filter=D", base))
+    deleted = _paths(_git(repo, "diff", "--no-renames", "--name-only", "-z", "--diff-filter=D", base))
     return changed, deleted
 
 
@@ -96,7 +96,7 @@ def update(repo: Path = ROOT) -> Update:
         result.after = head
         return result
 
-    course = _paths(_git(repo, "diff", "--name-only", "-z", base, theirs))
+    course = _paths(_git(repo, "diff", "--no-renames", "--name-only", "-z", base, theirs))
     changed, deleted = _learner_changes(repo, base)
     for path in sorted(changed & course):
         copy = _beside(repo, path)
