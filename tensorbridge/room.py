@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tensorbridge.progress import course_progress
+from tensorbridge.update import MERGE_MESSAGE
 
 SOLVED, FAILED, UNTRIED = "solved", "tried, not solved", "not tried"
 
@@ -111,12 +112,16 @@ def dropped_by_pulls(clone: Path) -> list[str]:
     """Files where a merge in the clone's history kept the learner's side over a conflicting course change.
 
     nbgitpuller merges with ``-Xours``: the learner's side of a conflicting hunk wins without a word. Merging the
-    same two parents again without that option shows exactly the files where it had to choose.
+    same two parents again without that option shows exactly the files where it had to choose. (``course.py
+    update`` merges the other way round, with both versions kept, so its merges are left out.)
     """
-    merges = _read_only_git(clone, "rev-list", "--merges", "--parents", "HEAD").split("\n")
+    merges = _read_only_git(clone, "log", "--merges", "--format=%P%x00%s", "HEAD").split("\n")
     dropped: dict[str, None] = {}
     for line in filter(None, merges):
-        _, learner, course, *_ = line.split()
+        parents, subject = line.split("\0", 1)
+        if subject == MERGE_MESSAGE:
+            continue
+        learner, course = parents.split()[:2]
         out = _read_only_git(clone, "merge-tree", "--write-tree", "--name-only", "--no-messages", learner, course)
         dropped.update(dict.fromkeys(out.split("\n")[1:]))
     return [path for path in dropped if path]

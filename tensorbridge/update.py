@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "yours-"  # not matching NN_*.ipynb, so progress and the exercise build never mistake a copy for a lesson
+MERGE_MESSAGE = "Course update (course.py update): both sides' versions kept"
 
 
 class UpdateError(Exception):
@@ -116,7 +117,7 @@ def update(repo: Path = ROOT) -> Update:
         _git(repo, "merge", "--ff-only", "--quiet", theirs)
     else:  # the learner committed: conflicting hunks can only be in files already kept beside
         try:
-            _git(repo, "merge", "--no-edit", "--quiet", "-X", "theirs", theirs)
+            _git(repo, "merge", "--quiet", "-X", "theirs", "-m", MERGE_MESSAGE, theirs)
         except UpdateError:
             _git(repo, "merge", "--abort")
             raise UpdateError(

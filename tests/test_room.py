@@ -12,6 +12,7 @@ import torch
 from tensorbridge import room
 from tensorbridge.build import EXERCISES
 from tensorbridge.lesson00 import q1
+from tensorbridge.update import update
 
 LESSON00 = "00_start_here.ipynb"
 
@@ -122,3 +123,27 @@ def test_a_course_fix_dropped_by_an_ours_merge_is_listed_and_the_clone_is_untouc
 def test_main_explains_its_argument(tmp_path: Path, capsys) -> None:
     assert room.main([str(tmp_path / "nowhere")]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_merges_made_by_course_update_are_not_reported_as_dropped(tmp_path: Path) -> None:
+    """`course.py update` takes the course's side and keeps the learner's file beside: nothing was dropped."""
+    course = tmp_path / "course.git"
+    work = tmp_path / "work"
+    git(tmp_path, "init", "-q", "-b", "main", str(work))
+    (work / "notes.txt").write_text("one\n")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "course")
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(course))
+    git(work, "remote", "add", "origin", str(course))
+    learner = tmp_path / "learner"
+    git(tmp_path, "clone", "-q", str(course), str(learner))
+    (learner / "notes.txt").write_text("mine\n")
+    git(learner, "commit", "-q", "-am", "my work")
+    (work / "notes.txt").write_text("fixed\n")
+    git(work, "commit", "-q", "-am", "fix")
+    git(work, "push", "-q", "origin", "main")
+
+    result = update(learner)
+
+    assert result.kept == {"notes.txt": "yours-notes.txt"} and git(learner, "log", "--merges", "--format=%s")
+    assert room.dropped_by_pulls(learner) == []
