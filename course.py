@@ -80,6 +80,12 @@ def open_lab(extra: list[str]) -> int:
     return run(*args, *extra)
 
 
+def run_here(module: str, extra: list[str]) -> int:
+    """This copy's ``module`` with this Python, from the caller's folder (so relative paths mean what they say)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return subprocess.run([sys.executable, "-m", module, *extra], env=env).returncode
+
+
 COMMANDS = {
     "open": open_lab,
     "test": lambda extra: run("-m", "pytest", *extra),
@@ -92,10 +98,6 @@ COMMANDS = {
 # These use the standard library only: they run with this Python, and never create or install an environment
 # (on Binder or a hub the packages are already installed, and a learner may be offline).
 WITHOUT_ENVIRONMENT = {"progress", "update", "room"}
-
-
-def run_here(module: str, extra: list[str]) -> int:
-    return subprocess.run([sys.executable, "-m", module, *extra], cwd=ROOT).returncode
 
 
 def main(argv: list[str]) -> int:
