@@ -142,7 +142,7 @@ def run(*args: str) -> int:
     return subprocess.run([str(PYTHON), *args], cwd=ROOT, env=course_env()).returncode
 
 
-def lab_command(extra: list[str]) -> list[str]:
+def lab_command(extra: list[str], root: Path = ROOT) -> list[str]:
     """JupyterLab at lesson 00, on this machine only, with its token (as root, e.g. in a container, too).
 
     The printed link opens lesson 00 as the browser does; Ctrl+C stops it without asking to confirm.
@@ -152,7 +152,7 @@ def lab_command(extra: list[str]) -> list[str]:
         "-m",
         "jupyterlab",
         "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.root_dir={ROOT}",
+        f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url=/lab/tree/{FIRST_LESSON}",
         f"--LabApp.app_settings_dir={LAB_SETTINGS}",
         "--LabApp.news_url=None",
