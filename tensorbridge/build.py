@@ -35,6 +35,8 @@ from . import slides
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SPEAKER_NOTES = ROOT / "docs" / "speaker-notes.md"
 PLACEHOLDER = "____"
 # Warnings name the temporary file the kernel gave a cell; stored outputs say "<cell>" instead, and the
 # test suite's sanitizer does the same to live outputs (tests/sanitize.cfg). Naming every cell "<cell>" in the
@@ -215,6 +217,21 @@ def build_exercise(solution_path: Path, target: Path, run: bool = True) -> str:
     return f"built {target}{note}"
 
 
+def write_slides(paths: list[Path]) -> list[str]:
+    """Slide metadata and hidden speaker notes in the lessons, and the presenter's notes beside them; a report."""
+    report = []
+    for path in paths or LESSONS:
+        nb = nbformat.read(path, as_version=4)
+        if slides.assign(nb):
+            nbformat.write(nb, path)
+            report.append(f"slides set in {path}")
+    notes = slides.notes_document([(p.stem, nbformat.read(p, as_version=4)) for p in LESSONS])
+    if not SPEAKER_NOTES.exists() or SPEAKER_NOTES.read_text() != notes:
+        SPEAKER_NOTES.write_text(notes)
+        report.append(f"speaker notes written to {SPEAKER_NOTES.relative_to(ROOT)}")
+    return report
+
+
 def solutions_for(lessons: list[str]) -> list[Path]:
     paths = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if not lessons or p.name[:2] in {lesson.zfill(2) for lesson in lessons}]
@@ -229,16 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--all", action="store_true", help="rebuild even exercises that are up to date")
     run = commands.add_parser("execute", help="execute notebooks in place, storing their outputs")
     run.add_argument("notebooks", nargs="+", type=Path)
-    show = commands.add_parser("slides", help="set the lessons' slide metadata for RISE from their structure")
+    show = commands.add_parser("slides", help="set slide metadata and hide speaker notes, from each lesson's structure")
     show.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson in notebooks/")
     args = parser.parse_args(argv)
 
     if args.command == "slides":
-        for path in args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-            nb = nbformat.read(path, as_version=4)
-            if slides.assign(nb):
-                nbformat.write(nb, path)
-                print(f"slides set in {path}")
+        print("\n".join(write_slides(args.notebooks)) or "slides are up to date")
         return 0
 
     if args.command == "execute":

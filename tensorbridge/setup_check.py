@@ -14,7 +14,7 @@ MINIMUMS = {
     "ipywidgets": "8.1",
     "jupyterlab": "4.2",
     "matplotlib": "3.8",
-    "jupyterlab-rise": "0.43",
+    "jupyterlab-slideshow": "0.3.4",
 }
 
 

@@ -41,6 +41,7 @@ def test_second_run_installs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(course, "VENV", tmp_path)
     monkeypatch.setattr(course, "PYTHON", Path(sys.executable))
     monkeypatch.setattr(course, "STAMP", tmp_path / "stamp")
+    monkeypatch.setattr(course, "install_cpu_torch_if_needed", lambda: None)  # tested in test_course.py
     calls = []
     monkeypatch.setattr(course.subprocess, "run", lambda *a, **k: calls.append(a) or subprocess.CompletedProcess(a, 0))
     course.ensure_environment()
@@ -56,6 +57,7 @@ def test_failed_install_is_not_marked_done(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(course, "VENV", tmp_path)
     monkeypatch.setattr(course, "PYTHON", Path(sys.executable))
     monkeypatch.setattr(course, "STAMP", tmp_path / "stamp")
+    monkeypatch.setattr(course, "install_cpu_torch_if_needed", lambda: None)  # tested in test_course.py
     monkeypatch.setattr(course.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1))
     with pytest.raises(SystemExit, match="Installing failed"):
         course.ensure_environment()
