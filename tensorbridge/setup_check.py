@@ -11,7 +11,7 @@ MINIMUMS = {
     "python": "3.11",
     "numpy": "1.26",
     "torch": "2.4",
-    "ipywidgets": "8.1",
+    "ipywidgets": "7.7.1",
     "jupyterlab": "4.2",
     "matplotlib": "3.8",
     "jupyterlab-rise": "0.43",
