@@ -15,6 +15,8 @@ NOTE_MARKER = "**Speaker notes**"
 
 def slide_type(cell: nbformat.NotebookNode) -> str:
     """The RISE slide type a lesson cell gets: slide, subslide, fragment or notes."""
+    if "course-header" in cell.metadata.get("tags", []):  # links and the install cell: not for the room
+        return "skip"
     if cell.cell_type != "markdown":
         return "fragment"
     text = cell.source.lstrip()

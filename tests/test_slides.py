@@ -19,7 +19,8 @@ def test_lesson_has_slides_and_speaker_notes(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     assert not slides.assign(copy.deepcopy(nb)), f"run: python -m tensorbridge.build slides {path.relative_to(ROOT)}"
     kinds = [cell.metadata["slideshow"]["slide_type"] for cell in nb.cells]
-    assert kinds[0] == "slide" and "fragment" in kinds and "subslide" in kinds
+    shown = [kind for kind in kinds if kind != "skip"]  # the Colab/Binder header is skipped
+    assert shown[0] == "slide" and "fragment" in kinds and "subslide" in kinds
     assert "notes" in kinds, f"{path.name}: no speaker notes (a markdown cell starting with {slides.NOTE_MARKER})"
 
 
@@ -30,3 +31,4 @@ def test_slide_rules() -> None:
     assert slides.slide_type(cell("Some prose.")) == "subslide"
     assert slides.slide_type(cell(f"{slides.NOTE_MARKER}: ask the room")) == "notes"
     assert slides.slide_type(nbformat.v4.new_code_cell("x = 1")) == "fragment"
+    assert slides.slide_type(nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["course-header"]})) == "skip"
