@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import ipywidgets as widgets
@@ -9,6 +11,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from tensorbridge.explorers import EXPLORERS, chain_explorer
+from tensorbridge.explorers.missing import MESSAGE
 from tensorbridge.explorers.to_numpy import StepList
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -66,3 +69,16 @@ def test_the_chain_uses_tags_input_where_ipywidgets_has_it() -> None:
     explorer = chain_explorer()
     expected = widgets.TagsInput if hasattr(widgets, "TagsInput") else StepList
     assert isinstance(explorer.steps, expected)
+
+
+def test_without_ipywidgets_a_lesson_still_imports_and_each_explorer_says_what_to_do() -> None:
+    code = (
+        "import sys; sys.modules['ipywidgets'] = None\n"
+        "from tensorbridge.lesson00 import widget_check\n"
+        "from tensorbridge.explorers import EXPLORERS\n"
+        "print(repr(widget_check())); print(len({repr(f()) for f in EXPLORERS.values()}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    line, distinct = result.stdout.splitlines()
+    assert line == MESSAGE and "pip install 'ipywidgets>=7.7.1'" in line and distinct == "1"
