@@ -122,3 +122,14 @@ def front_end_report(where: str) -> str:
             "machine; to keep your answers, File > Save a copy in Drive."
         )
     return "Front end: Jupyter (JupyterLab, Notebook or VS Code); on Colab this line says what applies there."
+
+
+def too_old_line(names: tuple[str, ...] = ("numpy", "torch", "ipywidgets")) -> str | None:
+    """One line naming what the lessons run on that is older than the course supports, with the fix; else None."""
+    old = [PackageCheck(n, installed_version(n), MINIMUMS[n]) for n in names]
+    old = [c for c in old if c.installed is not None and not c.ok]
+    if not old:
+        return None
+    found = ", ".join(f"{c.name} {c.installed}" for c in old)
+    wanted = " ".join(f"'{c.name}>={c.minimum}'" for c in old)
+    return f"Tensor Bridge needs newer versions than {found}: run  %pip install -U {wanted}  and restart the kernel."

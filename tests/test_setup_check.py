@@ -53,3 +53,12 @@ def test_colab_is_recognised_and_told_what_applies(monkeypatch: pytest.MonkeyPat
     report = setup_report()
     assert report.startswith("Front end: Google Colab") and "Change runtime type > GPU" in report
     assert "course.py open" not in report
+
+
+def test_a_too_old_library_gets_one_line_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert setup_check.too_old_line() is None
+    fake = {"numpy": "1.24.4", "torch": "2.13.0", "ipywidgets": "7.6.5"}
+    monkeypatch.setattr(setup_check, "installed_version", fake.get)
+    line = setup_check.too_old_line()
+    assert line is not None and "\n" not in line
+    assert "numpy 1.24.4, ipywidgets 7.6.5" in line and "'numpy>=1.26' 'ipywidgets>=7.7.1'" in line
