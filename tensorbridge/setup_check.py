@@ -36,6 +36,7 @@ DIFFERENCES = {
     "numpy": [
         ((0,), (2,), "NumPy 1 rules: lessons 02 and 03 print NumPy 1's answers where they compare the two"),
         ((2, 0), (2, 1), "NumPy 2.0: np.array(t) gives no copy warning in lesson 03 (2.1 and newer do)"),
+        ((2, 1), (2, 2), "NumPy 2.1: lesson 03's copy warning is worded without its link to NumPy's guide"),
     ],
     "ipywidgets": [((0,), (8,), "ipywidgets 7: lesson 03's chain of steps is edited with buttons, not dragged")],
 }

@@ -34,8 +34,8 @@ def test_a_version_is_compared_with_the_recorded_one_not_only_the_minimum() -> N
     assert status(check("torch", "2.13.0+cpu")) == "ok, as recorded"
     assert "NumPy 1 rules" in status(check("numpy", "1.26.4"))
     assert "no copy warning" in status(check("numpy", "2.0.2"))
-    for other in ["2.1.3", "2.3.0"]:
-        assert status(check("numpy", other)).startswith("ok; some printed messages may differ"), other
+    assert "without its link" in status(check("numpy", "2.1.3"))
+    assert status(check("numpy", "2.3.0")).startswith("ok; some printed messages may differ")
     assert "buttons" in status(check("ipywidgets", "7.7.1"))
 
 
