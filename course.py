@@ -3,6 +3,7 @@
 
     python3 course.py open     # JupyterLab at lesson 00 (127.0.0.1, with a token)
     python3 course.py test     # the whole test suite; extra arguments go to pytest
+    python3 course.py test --drift   # the course on the oldest and newest versions it admits, and Colab's
 
 Both create ``.venv`` on first use and install the pinned versions from ``constraints.txt``; a second
 run installs nothing unless a requirements file changed. Only the standard library is used here, so this
@@ -190,9 +191,16 @@ def run_here(module: str, extra: list[str]) -> int:
     return subprocess.run([sys.executable, "-m", module, *extra], env=env).returncode
 
 
+def test(extra: list[str]) -> int:
+    """The suite; with --drift, tests/drift.py instead (its own environments, in .venv-drift/)."""
+    if "--drift" in extra:
+        return run("tests/drift.py", *[arg for arg in extra if arg != "--drift"])
+    return run("-m", "pytest", *extra)
+
+
 COMMANDS = {
     "open": open_lab,
-    "test": lambda extra: run("-m", "pytest", *extra),
+    "test": test,
     "build": lambda extra: run("-m", "tensorbridge.build", "exercises", *extra),
     "bench": lambda extra: run("benchmarks/run.py", *extra),
     "progress": lambda extra: run_here("tensorbridge.progress", extra),

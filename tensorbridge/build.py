@@ -3,6 +3,7 @@
     python -m tensorbridge.build exercises [--check] [LESSON ...]
     python -m tensorbridge.build execute NOTEBOOK ...
     python -m tensorbridge.build slides [NOTEBOOK ...]
+    python -m tensorbridge.build links
 
 ``solutions/NN_*.ipynb`` is the only source: each answer sits between ``### BEGIN SOLUTION`` and
 ``### END SOLUTION`` (or ``<!-- BEGIN SOLUTION -->`` / ``<!-- END SOLUTION -->`` in Markdown). An exercise
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import slides
+from . import header, slides
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -116,6 +117,7 @@ def exercise_from(solution: nbformat.NotebookNode, solution_name: str) -> nbform
             new = nbformat.v4.new_raw_cell(cell.source, metadata=_editable_metadata(cell))
         new.id = cell.get("id", new.id)
         nb.cells.append(new)
+    header.apply(nb, f"exercises/{solution_name}", header.site())
     nb.metadata["tensorbridge"] = {"generated_from": f"solutions/{solution_name}", "sources": sources_digest(nb)}
     return nb
 
@@ -232,6 +234,29 @@ def write_slides(paths: list[Path]) -> list[str]:
     return report
 
 
+def write_links() -> list[str]:
+    """Every lesson and exercise opens with the current header, and the README lists the links; returns a report."""
+    where, report = header.site(), []
+    paths = header.notebook_paths()
+    for path in paths:
+        nb = nbformat.read(ROOT / path, as_version=4)
+        if path.startswith("exercises/") and learner_edited(ROOT / path):
+            report.append(f"skipped {path}: you have edited it (python3 course.py build rebuilds it, keeping a copy)")
+            continue
+        if header.apply(nb, path, where):
+            if path.startswith("exercises/"):
+                nb.metadata["tensorbridge"]["sources"] = sources_digest(nb)
+            nbformat.write(nb, ROOT / path)
+            report.append(f"header set in {path}")
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    updated = header.apply_readme(text, header.readme_block(paths, where))
+    if updated != text:
+        readme.write_text(updated)
+        report.append("links set in README.md")
+    return report
+
+
 def solutions_for(lessons: list[str]) -> list[Path]:
     paths = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if not lessons or p.name[:2] in {lesson.zfill(2) for lesson in lessons}]
@@ -248,7 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("notebooks", nargs="+", type=Path)
     show = commands.add_parser("slides", help="set slide metadata and hide speaker notes, from each lesson's structure")
     show.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson in notebooks/")
+    commands.add_parser("links", help="put the Colab/Binder links and the install cell atop every notebook")
     args = parser.parse_args(argv)
+
+    if args.command == "links":
+        print("\n".join(write_links()) or "links are up to date")
+        return 0
 
     if args.command == "slides":
         print("\n".join(write_slides(args.notebooks)) or "slides are up to date")

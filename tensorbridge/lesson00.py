@@ -8,7 +8,7 @@ import torch
 from .devices import best_device, devices, has_cuda
 from .explorers import widget_check
 from .questions import Question, ____, expect_device, expect_dtype, expect_tensor, expect_values
-from .setup_check import check_versions, format_checks
+from .setup_check import check_versions, format_checks, front_end, front_end_report
 
 __all__ = [
     "____",
@@ -80,8 +80,9 @@ q2 = Question(
 
 
 def setup_report() -> str:
-    """The installed versions against what the course needs, as a small text table."""
-    return format_checks(check_versions())
+    """The front end, then the installed versions against what the course needs and what its outputs came from."""
+    where = front_end()
+    return front_end_report(where) + "\n\n" + format_checks(check_versions(), where)
 
 
 def device_report() -> str:

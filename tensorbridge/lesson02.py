@@ -311,6 +311,12 @@ q6 = Question(
 
 def _check_q7(answer: object) -> str:
     dtype = _as_numpy_dtype(answer)
+    here = (np.ones(2, dtype=np.float32) + np.float64(0.5)).dtype  # float32 before NumPy 2 (NEP 50)
+    if dtype == here == np.float32:
+        return (
+            f"float32 is NumPy 1's answer, and NumPy {np.__version__} runs here: it looks at the value 0.5 and keeps "
+            "float32. NumPy 2 gives float64 (NEP 50)."
+        )
     if dtype == np.float32:
         raise Mismatch(
             "float32 was NumPy 1's answer (it looked at the value 0.5 and kept float32), and it is torch's answer "
@@ -318,6 +324,8 @@ def _check_q7(answer: object) -> str:
         )
     if dtype != np.float64:
         raise Mismatch(f"`{dtype}` is not what you get: the result is a float that holds both operands.")
+    if here == np.float32:
+        return f"float64 is NumPy 2's answer (NEP 50), which this lesson teaches; NumPy {np.__version__} gives float32."
     return "in NumPy 2 a NumPy scalar has a real dtype (NEP 50): float32 with float64 gives float64."
 
 
@@ -326,7 +334,7 @@ q7 = Question(
     "Predict NumPy's dtype for `np.ones(2, dtype=np.float32) + np.float64(0.5)`",
     _check_q7,
     (
-        "This is NumPy 2 (2.4 here), not torch.",
+        f"This is NumPy ({np.__version__.rsplit('.', 1)[0]} here), not torch.",
         "NumPy 2 treats a NumPy scalar like a one-element array of its dtype; only Python numbers are weak.",
         "float32 with float64 gives float64.",
     ),

@@ -23,6 +23,8 @@ AVAILABLE = {info.kind for info in devices() if info.available}
 TOGGLES = list(itertools.product([False, True], DEVICES, [False, True], [False, True]))
 CHAINS = [(), *((name,) for name in STEPS), *itertools.product(STEPS, repeat=2)]
 ERROR_TYPES = {"RuntimeError", "TypeError", "ValueError", "AttributeError"}
+# np.array(t) warns that torch's __array__ takes no copy keyword from NumPy 2.1 on (measured: 1.26 and 2.0 do not)
+COPY_WARNS = np.lib.NumpyVersion(np.__version__) >= "2.1.0"
 
 
 # ---- the questions ---------------------------------------------------------------------------------
@@ -197,7 +199,8 @@ def test_the_lesson_facts_come_out_of_the_logic() -> None:
     assert "conjugate bit" in run_chain(False, "cpu", True, ["numpy"]).failed_step.error
     assert not run_chain(False, "cpu", True, ["resolve_conj", "numpy"]).shares
     copied = run_chain(False, "cpu", False, ["np.array"])
-    assert not copied.shares and "copy keyword" in copied.steps[0].warnings[0]
+    assert not copied.shares and bool(copied.steps[0].warnings) == COPY_WARNS
+    assert "copy keyword" in "".join(copied.steps[0].warnings) or not COPY_WARNS
     assert run_chain(False, "cpu", False, ["np.asarray"]).shares
     assert "3 elements" in run_chain(False, "cpu", False, ["item"]).failed_step.error
     assert run_chain(True, "cpu", False, ["item"], single=True).value == "1.5"
@@ -228,7 +231,7 @@ def test_explorer_shows_each_change() -> None:
     forced = explorer.set(steps=["numpy(force=True)"])
     assert "own copy" in forced
     warned = explorer.set(requires_grad=False, conj=False, steps=["np.array"])
-    assert "warning:" in warned and "copy keyword" in warned
+    assert ("warning:" in warned and "copy keyword" in warned) == COPY_WARNS
     odd = explorer.set(steps=["tolist", "detach"])
     assert "not a tensor" in odd
     assert explorer.last_update_seconds < 0.1
@@ -246,7 +249,8 @@ def test_buttons_append_steps_in_order() -> None:
 
 def test_controls_offer_every_step_and_only_present_devices() -> None:
     explorer = chain_explorer()
-    assert explorer.steps.allowed_tags == list(STEPS) and explorer.steps.allow_duplicates
+    if hasattr(widgets, "TagsInput"):  # ipywidgets 8; 7.x gets a StepList (tests/test_explorers.py)
+        assert explorer.steps.allowed_tags == list(STEPS) and explorer.steps.allow_duplicates
     assert set(explorer.buttons) == {*STEPS, "clear"}
     row = explorer.widget.children[2].children
     greyed = {child.description for child in row if isinstance(child, widgets.Button)}

@@ -56,6 +56,12 @@ class Explorer:
         self.update()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        bundle["text/plain"] = f"{self.title} (an interactive explorer: run this cell in JupyterLab to use it)"
-        return bundle
+        """The widget view, built here: ipywidgets 8 widgets have this method, 7.x (Colab's) widgets do not."""
+        return {
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            },
+            "text/plain": f"{self.title} (an interactive explorer: run this cell in JupyterLab to use it)",
+        }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 
 import ipywidgets as widgets
+import traitlets
 
 from ..chains import DEVICES, STEPS, ChainResult, run_chain
 from ..devices import devices
@@ -69,6 +70,35 @@ def _device_row(available: list[str], control: widgets.ToggleButtons | None) -> 
     return widgets.HBox([widgets.Label("device:"), chooser, *greyed, note])
 
 
+class StepList(widgets.HBox):
+    """The chain as text plus an "undo" button, for ipywidgets 7 (Colab's), which has no ``TagsInput``.
+
+    Its ``value`` is a list of step names, as ``TagsInput``'s is, so the explorer reads either the same way.
+    """
+
+    value = traitlets.List(traitlets.Unicode())
+
+    def __init__(self, value: list[str]) -> None:
+        self.shown = widgets.HTML()
+        self.undo = widgets.Button(description="undo", layout=widgets.Layout(width="auto"))
+        self.undo.on_click(lambda _: setattr(self, "value", self.value[:-1]))
+        super().__init__([self.shown, self.undo])
+        self.observe(self._show, names="value")
+        self.value = value
+        self._show()
+
+    def _show(self, _change: dict | None = None) -> None:
+        chain = " → ".join(f"<code>{html.escape(step)}</code>" for step in self.value)
+        self.shown.value = chain or "<i>none yet</i>"
+
+
+def steps_control(value: list[str]) -> widgets.DOMWidget:
+    """A ``TagsInput`` where ipywidgets has one (8.x: drag to reorder, x to remove), else a ``StepList``."""
+    if hasattr(widgets, "TagsInput"):
+        return widgets.TagsInput(value=value, allowed_tags=list(STEPS), allow_duplicates=True)
+    return StepList(value)
+
+
 class ChainExplorer(Explorer):
     """The controls, plus a row of buttons that append a step (or clear the chain) for those who would rather click.
 
@@ -77,7 +107,7 @@ class ChainExplorer(Explorer):
 
     def __init__(self) -> None:
         available = sorted((info.kind for info in devices() if info.available), key=DEVICES.index)
-        self.steps = widgets.TagsInput(value=["numpy"], allowed_tags=list(STEPS), allow_duplicates=True)
+        self.steps = steps_control(["numpy"])
         controls: dict[str, widgets.ValueWidget] = {
             "requires_grad": widgets.Checkbox(value=True, description="requires_grad=True", indent=False),
             "conj": widgets.Checkbox(
@@ -93,13 +123,14 @@ class ChainExplorer(Explorer):
         super().__init__("Tensor → NumPy: which chain of steps works?", controls, compute, render)
         self.buttons = {name: self._button(name, lambda _, name=name: self.add(name)) for name in STEPS}
         self.buttons["clear"] = self._button("clear", lambda _: self.clear(), style="warning")
+        how = "undo removes the last" if isinstance(self.steps, StepList) else "drag to reorder"
         self.widget.children = [
             self.widget.children[0],
             controls["requires_grad"],
             _device_row(available, device),
             controls["conj"],
             controls["single"],
-            widgets.HBox([widgets.Label("steps, in order (drag to reorder):"), self.steps]),
+            widgets.HBox([widgets.Label(f"steps, in order ({how}):"), self.steps]),
             widgets.HBox(
                 [widgets.Label("add a step:"), *self.buttons.values()], layout=widgets.Layout(flex_flow="row wrap")
             ),
