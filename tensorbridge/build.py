@@ -219,6 +219,11 @@ def build_exercise(solution_path: Path, target: Path, run: bool = True) -> str:
     return f"built {target}{note}"
 
 
+def solutions_for(lessons: list[str]) -> list[Path]:
+    paths = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not lessons or p.name[:2] in {lesson.zfill(2) for lesson in lessons}]
+
+
 def write_slides(paths: list[Path]) -> list[str]:
     """Slide metadata and hidden speaker notes in the lessons, and the presenter's notes beside them; a report."""
     report = []
@@ -255,11 +260,6 @@ def write_links() -> list[str]:
         readme.write_text(updated)
         report.append("links set in README.md")
     return report
-
-
-def solutions_for(lessons: list[str]) -> list[Path]:
-    paths = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
-    return [p for p in paths if not lessons or p.name[:2] in {lesson.zfill(2) for lesson in lessons}]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,8 @@ PRESENTING_STYLES = {
     "--jp-content-font-size0": "20px",
     "--jp-code-font-size": "16px",
     "--jp-widgets-font-size": "18px",
+    "--jp-widgets-inline-label-width": "120px",  # labels such as "array dtype" whole at 18 px
+    "--jp-widgets-inline-width": "400px",  # and a checkbox's text beside them
 }
 _HEADING = re.compile(r"^#{1,2} +(.*)$", re.M)
 
