@@ -217,7 +217,7 @@ q7 = Question(
     "Predict the dtype of `torch.Tensor(np.arange(3))`",
     _check_q7,
     (
-        "`np.arange(3)` is int64 on Linux and macOS with NumPy 2.",
+        "`np.arange(3)` is int64 on every 64-bit platform with NumPy 2.",
         "`torch.Tensor` ignores the array's dtype: it always makes `torch.get_default_dtype()`.",
     ),
     "answer = torch.float32",
