@@ -2,12 +2,12 @@
 
     python3 course.py bench [--skip-suite] [--repeat N]
 
-One run reports: the test suite's wall time; each lesson's end-to-end execution time and slowest cell; each
-explorer's update time; the peak memory of each lesson's kernel; and the floor, the time to start a kernel and
-import torch, measured in the same run. The suite is compared with the floor times the notebooks it runs, over
-the workers it uses: once whole, as CI runs it, and once without the real-browser test, whose time goes mostly
-to a browser rendering JupyterLab rather than to kernels. A JSON copy of the figures goes to
-benchmarks/results/latest.json.
+One run reports: the test suite's wall time; each lesson's end-to-end execution time, as a ratio over the floor,
+and every cell over a second; each explorer's update time; the peak memory of each lesson's kernel; and the
+floor, the time to start a kernel and import torch, measured in the same run. The suite is compared with the
+floor times the notebooks it runs, over the workers it uses: once whole, as CI runs it, and once without the
+real-browser test, whose time goes mostly to a browser rendering JupyterLab rather than to kernels. A JSON copy
+of the figures goes to benchmarks/results/latest.json.
 """
 
 from __future__ import annotations
@@ -29,7 +29,15 @@ sys.path.insert(0, str(ROOT))
 
 from tensorbridge.build import execute  # noqa: E402
 
-TARGETS = {"lesson_s": 10.0, "cell_s": 1.0, "explorer_ms": 100.0, "kernel_mib": 1024.0, "suite_over_floor": 2.0}
+TARGETS = {
+    "lesson_over_floor": 2.0,
+    "cell_s": 1.0,
+    "explorer_ms": 100.0,
+    "kernel_mib": 1024.0,
+    "suite_over_floor": 2.0,
+}
+# Lessons that time things on purpose get more room over the floor; their cells that measure take what they take.
+MEASURING_LESSONS = {"04_gpu": 3.0, "06_performance": 3.0}
 # Explorers whose update is itself a measurement: the 100 ms target does not apply to them.
 MEASURING = {"performance_explorer", "transfer_explorer"}
 PEAK_RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -55,12 +63,14 @@ def run_notebook(path: Path) -> dict:
     # The first code cell imports torch: that is the floor's cost, reported on its own.
     (_, import_s), *rest = cells
     slowest = max(rest, key=lambda item: item[1])
+    over = [(nb.cells[i].get("id", str(i)), s) for i, s in rest if s >= TARGETS["cell_s"]]
     peak_kib = int(nb.cells[-1].outputs[0]["text"])
     return {
         "seconds": total,
         "import_cell_s": import_s,
         "slowest_cell": slowest[0],
         "slowest_cell_s": slowest[1],
+        "cells_over_target": over,
         "kernel_peak_mib": peak_kib / 1024,
     }
 
@@ -134,16 +144,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"floor: kernel start + import torch, numpy   {floor:6.2f} s (median of {args.repeat})")
 
     figures["lessons"] = {}
-    print("\nlesson                              total        import   slowest other cell   kernel peak")
+    print("\nlesson                              total   over floor      import   slowest other cell   kernel peak")
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         r = run_notebook(path)
+        limit = MEASURING_LESSONS.get(path.stem, TARGETS["lesson_over_floor"])
+        r["over_floor"], r["over_floor_target"] = r["seconds"] / floor, limit
         figures["lessons"][path.name] = r
         total, cell, peak = r["seconds"], r["slowest_cell_s"], r["kernel_peak_mib"]
+        cell_ok = cell < TARGETS["cell_s"] or path.stem in MEASURING_LESSONS
         print(
-            f"{path.stem:<34} {total:5.2f} s {mark(total < TARGETS['lesson_s'])}  {r['import_cell_s']:5.2f} s"
-            f"  cell {r['slowest_cell']:>2}: {cell:5.2f} s {mark(cell < TARGETS['cell_s'])}"
+            f"{path.stem:<34} {total:5.2f} s {r['over_floor']:4.2f} x {mark(r['over_floor'] <= limit)} (<= {limit:.0f})"
+            f"  {r['import_cell_s']:5.2f} s  cell {r['slowest_cell']:>2}: {cell:5.2f} s {mark(cell_ok)}"
             f"  {peak:6.0f} MiB {mark(peak < TARGETS['kernel_mib'])}"
         )
+        for cell_id, seconds in r["cells_over_target"]:
+            print(f"{'':36}cell {cell_id} took {seconds:.2f} s (target < {TARGETS['cell_s']:.0f} s)")
 
     figures["explorers"] = explorer_update_ms()
     print("\nexplorer                         median      worst   (updates)")

@@ -21,7 +21,8 @@ import torch
 from .conversions import CONSTRUCTORS
 from .memory import shares_memory
 
-SHAPES: dict[str, tuple[int, ...]] = {"(6,)": (6,), "(3, 4)": (3, 4), "(2, 3, 4)": (2, 3, 4)}
+# (2, 3, 1) is a one-channel image: reversing its length-1 last axis leaves NumPy calling it C-contiguous.
+SHAPES: dict[str, tuple[int, ...]] = {"(6,)": (6,), "(3, 4)": (3, 4), "(2, 3, 4)": (2, 3, 4), "(2, 3, 1)": (2, 3, 1)}
 ORDERS: tuple[str, ...] = ("C", "F")
 STEPS: tuple[int, ...] = (1, 2, 3)
 
@@ -210,10 +211,21 @@ def explain(
     shared = next(o for o in outcomes if o.constructor == "from_numpy")
     strides = f"`{facts.strides}` (bytes)"
     if any(s < 0 for s in facts.strides):
+        if ascontiguous.bytes_copied == 0:
+            fix = (
+                "`np.ascontiguousarray(a)` is no fix here: the reversed axis has length 1, so NumPy flags `a` "
+                "C-contiguous and returns it unchanged, negative stride and all. `a.copy()` always makes fresh "
+                f"C-ordered memory: it copies {copy.bytes_copied} bytes, then `torch.from_numpy` shares that."
+            )
+        else:
+            fix = (
+                f"Copy to positive strides first: `a.copy()` copies {copy.bytes_copied} bytes, then "
+                "`torch.from_numpy` shares that. (`np.ascontiguousarray(a)` copies too here, but it returns `a` "
+                "unchanged when NumPy still calls it C-contiguous: a reversed axis of length 1, in C order.)"
+            )
         return (
             f"The flip gives `a` a negative stride, {strides}. Tensor strides cannot be negative, so every "
-            "constructor refuses, even `torch.tensor`, which copies anyway. Copy to positive strides first: "
-            f"`np.ascontiguousarray(a)` copies {ascontiguous.bytes_copied} bytes, then `torch.from_numpy` shares that."
+            f"constructor refuses, even `torch.tensor`, which copies anyway. {fix}"
             + ("" if facts.writeable else " The copy is writable, so it also settles `a` being read-only.")
         )
     parts = []

@@ -43,7 +43,7 @@ def _check_q1(answer: object) -> str:
     t = expect_tensor(answer)
     expect_values(t, np.array([1.0, 2.0, 3.0]))
     expect_dtype(t, torch.int64)
-    return "`torch.tensor` on Python ints gives int64, the same default NumPy uses on Linux and macOS."
+    return "`torch.tensor` on Python ints gives int64, the same default NumPy 2 uses on every 64-bit platform."
 
 
 q1 = Question(

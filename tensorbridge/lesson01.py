@@ -107,20 +107,25 @@ q2 = Question(
 def _check_q3(answer: object) -> str:
     y = expect_tensor(answer)
     expect_device(y)
-    expect_values(y, np.array([0.0, 1.0, 1.0, 0.0, 2.0]))
-    expect_dtype(y, torch.float32)
-    return "a dtype change is always a copy, so asking for it at creation costs nothing extra."
+    expect_values(y, np.array([0, 1, 1, 0, 2]))
+    if y.dtype != torch.int64:
+        try:
+            torch.nn.functional.cross_entropy(torch.zeros(len(y), 3), y)
+        except RuntimeError as error:
+            raise Mismatch(f"`F.cross_entropy` refuses {y.dtype} labels: \"{error}\"") from None
+    expect_dtype(y, torch.int64)
+    return "class indices are int64 (torch's Long), the dtype `F.cross_entropy` and `F.nll_loss` expect."
 
 
 q3 = Question(
     "01.q3",
-    "Labels as float32",
+    "Class labels for a loss",
     _check_q3,
     (
-        "Two constructors take a `dtype=` argument; `torch.from_numpy` does not.",
-        "`torch.tensor(labels, dtype=torch.float32)` or `torch.as_tensor(labels, dtype=torch.float32)`.",
+        "`F.cross_entropy` takes class indices as int64, which torch calls Long. Two constructors take `dtype=`.",
+        "`torch.as_tensor(labels, dtype=torch.int64)`, or `torch.from_numpy(labels).long()`.",
     ),
-    "y = torch.as_tensor(labels, dtype=torch.float32)",
+    "y = torch.as_tensor(labels, dtype=torch.int64)",
 )
 
 
@@ -212,7 +217,7 @@ q7 = Question(
     "Predict the dtype of `torch.Tensor(np.arange(3))`",
     _check_q7,
     (
-        "`np.arange(3)` is int64 on Linux and macOS with NumPy 2.",
+        "`np.arange(3)` is int64 on every 64-bit platform with NumPy 2.",
         "`torch.Tensor` ignores the array's dtype: it always makes `torch.get_default_dtype()`.",
     ),
     "answer = torch.float32",

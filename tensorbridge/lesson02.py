@@ -267,12 +267,13 @@ q5 = Question(
     "answer = torch.float32",
 )
 
-_Q6_EXPECTED = {"A": torch.float64, "B": torch.float32, "C": torch.int16, "D": torch.float32}
+_Q6_EXPECTED = {"A": torch.float64, "B": torch.float32, "C": torch.int16, "D": torch.float32, "E": torch.float64}
 _Q6_WHY = {
     "A": "both tensors have dimensions, so the wider float, float64, wins.",
-    "B": "a 0-d tensor meeting a tensor with dimensions decides only the kind (float), not the size: float32.",
+    "B": "a 0-d tensor of the same kind (float) as a tensor with dimensions is ignored: float32.",
     "C": "no 8-bit type holds both 0..255 and -128..127, so torch goes up to int16.",
     "D": "a float beats any integer, at the float's own size: float32 (NumPy would say float64).",
+    "E": "a 0-d tensor of a higher kind (float over integer) brings its own size: float64, unlike `0.5`.",
 }
 
 
@@ -292,8 +293,12 @@ def _check_q6(answer: object) -> str:
             wrong.append(f"{letter}: {mismatch.message}{why}")
     if wrong:
         right = len(_Q6_EXPECTED) - len(wrong)
-        raise Mismatch(f"{right} of your 4 predictions {'is' if right == 1 else 'are'} right.", *wrong)
-    return "wider wins; a float beats an integer; 0-d tensors only decide the kind; uint8 with int8 needs int16."
+        total = len(_Q6_EXPECTED)
+        raise Mismatch(f"{right} of your {total} predictions {'is' if right == 1 else 'are'} right.", *wrong)
+    return (
+        "wider wins; a float beats an integer; uint8 with int8 needs int16; a 0-d tensor counts only when its kind "
+        "is higher, and then with its own size."
+    )
 
 
 q6 = Question(
@@ -302,10 +307,10 @@ q6 = Question(
     _check_q6,
     (
         "Between tensors with dimensions, the result holds both: the wider type, and a float beats an integer.",
-        "A 0-d tensor (`torch.tensor(1.0)`) is treated like a number when the other tensor has dimensions.",
+        "A 0-d tensor (`torch.tensor(1.0)`) is ignored when its kind is not higher; when it is, its dtype counts.",
         "uint8 and int8 have no common 8-bit type. `torch.result_type(x, y)` checks a pair without computing.",
     ),
-    "answer = {'A': torch.float64, 'B': torch.float32, 'C': torch.int16, 'D': torch.float32}",
+    "answer = {'A': torch.float64, 'B': torch.float32, 'C': torch.int16, 'D': torch.float32, 'E': torch.float64}",
 )
 
 
@@ -356,7 +361,7 @@ def _check_q8(answer: object) -> str:
         )
     expect_dtype(a, np.float32, "your array")
     expect_values(a, expected.astype(np.float64), "your array")
-    return "bfloat16 is float32 with the low 16 bits cut off, so `.float()` is exact, and NumPy has float32."
+    return "bfloat16 keeps float32's exponent and fewer fraction bits, so `.float()` is exact, and NumPy has float32."
 
 
 q8 = Question(

@@ -41,7 +41,7 @@ from .questions import (
     expect_values,
     wrong_type,
 )
-from .transfers import recorded, recorded_sweep, sweep
+from .transfers import recorded, recorded_run, recorded_sweep, sweep
 
 __all__ = [
     "____",
@@ -56,6 +56,7 @@ __all__ = [
     "q7",
     "q8",
     "recorded",
+    "recorded_run",
     "recorded_sweep",
     "simulated_machine",
     "sweep",

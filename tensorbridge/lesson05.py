@@ -83,10 +83,11 @@ q1 = Question(
     _check_q1,
     (
         "`bgr[..., ::-1]` reverses the channels as a view with a negative stride, which no constructor accepts.",
-        "Copy the view first (`np.ascontiguousarray` or `.copy()`), or flip the tensor instead: `torch.flip` copies.",
-        "`rgb = torch.from_numpy(np.ascontiguousarray(bgr[..., ::-1]))` or `rgb = torch.from_numpy(bgr).flip(-1)`",
+        "Copy the view first with `.copy()`, or flip the tensor instead: `torch.flip` copies. (`np.ascontiguousarray` "
+        "works for this image, but returns the view unchanged when the reversed axis has length 1.)",
+        "`rgb = torch.from_numpy(bgr[..., ::-1].copy())` or `rgb = torch.from_numpy(bgr).flip(-1)`",
     ),
-    "rgb = torch.from_numpy(np.ascontiguousarray(bgr[..., ::-1]))",
+    "rgb = torch.from_numpy(bgr[..., ::-1].copy())",
     given=("bgr",),
 )
 

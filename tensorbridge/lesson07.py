@@ -374,10 +374,10 @@ b6 = Question(
         "`live_sensors[::-1]` is a view that walks the array backwards (a negative stride). Make one forward copy "
         "where you flip it, for the energy readings too. A copy inside the dataset (`.copy()`, `.astype()`) makes "
         "the error go away too, but only there: the arrays themselves still run backwards.",
-        "`today_sensors = np.ascontiguousarray(live_sensors[::-1])` and "
-        "`today_energy = np.ascontiguousarray(live_energy[::-1])` (or `.copy()` on each).",
+        "`today_sensors = live_sensors[::-1].copy()` and `today_energy = live_energy[::-1].copy()`. "
+        "(`np.ascontiguousarray` would miss a feed of one hour: it returns a reversed axis of length 1 unchanged.)",
     ),
-    "today_sensors = np.ascontiguousarray(live_sensors[::-1])\ntoday_energy = np.ascontiguousarray(live_energy[::-1])",
+    "today_sensors = live_sensors[::-1].copy()\ntoday_energy = live_energy[::-1].copy()",
     given=("today_energy", "live_sensors", "live_energy"),
 )
 

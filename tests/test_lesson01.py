@@ -95,3 +95,17 @@ def test_warning_from_restores_the_warn_always_setting(before: bool) -> None:
         assert torch.is_warn_always_enabled() is before
     finally:
         torch.set_warn_always(False)
+
+
+def test_q3_wants_the_int64_labels_cross_entropy_takes_and_quotes_its_refusal() -> None:
+    from tensorbridge.feedback import Status
+    from tensorbridge.lesson01 import q3
+
+    labels = np.array([0.0, 1.0, 1.0, 0.0, 2.0], dtype=np.float32)
+    assert q3.check(torch.as_tensor(labels, dtype=torch.int64)).status is Status.CORRECT
+    assert q3.check(torch.from_numpy(labels).long()).status is Status.CORRECT
+    floats = q3.check(torch.from_numpy(labels))
+    assert floats.status is Status.INCORRECT
+    assert "expected target dtype to be Long or Byte, but got Float" in floats.text()
+    assert "but got Int" in q3.check(torch.as_tensor(labels, dtype=torch.int32)).text()
+    assert "torch.int64" in q3.check(torch.as_tensor(labels, dtype=torch.uint8)).text()

@@ -37,7 +37,11 @@ def test_every_combination_answers(case: tuple) -> None:
         for outcome in result.outcomes:
             assert outcome.verdict == "fails" and "negative" in outcome.error, outcome
         ascontiguous, copy, contiguous = result.fixes
-        assert ascontiguous.bytes_copied == copy.bytes_copied == facts.nbytes and ascontiguous.writeable
+        assert copy.bytes_copied == facts.nbytes and copy.writeable
+        if facts.c_contiguous:  # a reversed axis of length 1: ascontiguousarray hands back `a` itself
+            assert ascontiguous.bytes_copied == 0 and "no fix here" in result.explanation
+        else:
+            assert ascontiguous.bytes_copied == facts.nbytes and ascontiguous.writeable
         assert contiguous.error is not None and "negative" in contiguous.error
         return
     elements = tuple(s // facts.itemsize for s in facts.strides)
@@ -65,6 +69,9 @@ def test_the_lesson_facts_come_out_of_the_logic() -> None:
     fortran = explore("(3, 4)", "F")
     assert fortran.array.strides == (4, 12) and fortran.outcome("from_numpy").strides == (1, 3)
     assert fortran.outcome("tensor").strides == (1, 3), "torch.tensor keeps the Fortran layout when it copies"
+    one_channel = explore("(2, 3, 1)", "C", flip=True)
+    assert one_channel.array.c_contiguous and one_channel.array.strides[-1] < 0
+    assert one_channel.fixes[0].bytes_copied == 0 and one_channel.fixes[1].bytes_copied == one_channel.array.nbytes
     strided = explore("(3, 4)", "C", step=2)
     assert strided.outcome("from_numpy").strides == (4, 2) and strided.array.buffer_nbytes == 48
     assert strided.outcome("tensor").strides == (2, 1), "a copy of a strided view is compact"
