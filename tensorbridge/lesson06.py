@@ -314,7 +314,9 @@ _SLOWER_THAN_FAST_PATH = 25  # the slow paths measure 150-250x; correct ones sta
 
 
 def _rows() -> list[np.ndarray]:
-    return [np.arange(_WIDTH, dtype=np.float32) + _WIDTH * i for i in range(_ROWS)]
+    """Float32 rows under every NumPy: the offset is added in int64, then cast (NumPy 1 would promote a float32
+    row plus a Python int of 65536 or more to float64)."""
+    return [(np.arange(_WIDTH) + _WIDTH * i).astype(np.float32) for i in range(_ROWS)]
 
 
 def _slowdown(fn: Callable, rows: list[np.ndarray]) -> float:

@@ -454,6 +454,14 @@ def test_q1_puts_every_clock_back_and_leaves_other_threads_alone() -> None:
     assert globals()["perf_counter"] is real_now
 
 
+def test_q3_rows_are_float32_whatever_the_numpy() -> None:
+    from tensorbridge.lesson06 import _rows
+
+    rows = _rows()
+    assert {row.dtype for row in rows} == {np.dtype(np.float32)}
+    assert rows[-1][-1] == 256 * 1024 - 1  # exact in float32 (below 2**24)
+
+
 def test_q3_accepts_fast_batches_and_rejects_slow_or_wrong_ones() -> None:
     for fast in (
         lambda rows: torch.from_numpy(np.stack(rows)),
