@@ -10,8 +10,10 @@ import statistics
 import threading
 import time
 import timeit
+from pathlib import Path
 from time import perf_counter
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -643,3 +645,23 @@ def test_q9_explains_each_wrong_letter() -> None:
     assert "persistent_workers" in q9.check({"A", "B", "C", "E"}).text()
     assert "returns the tensor itself" in q9.check("BCDE").text()
     assert "does too" in q9.check("BC").text()
+
+
+# ---- the lesson notebook --------------------------------------------------------------------------
+
+MEASURING_CALLS = ("measure(", "sweep(", "time_epochs(", "page_faults(")
+
+
+def test_every_measurement_in_the_lesson_is_predicted_first() -> None:
+    """A measuring cell comes after a prompt to predict it, in the markdown since the previous code cell."""
+    lesson = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "06_performance.ipynb", 4)
+    prose_since_code, measuring = "", 0
+    for cell in lesson.cells:
+        if cell.cell_type == "markdown":
+            prose_since_code += cell.source
+            continue
+        if any(call in cell.source for call in MEASURING_CALLS):
+            measuring += 1
+            assert "**Predict first**" in prose_since_code, cell.source.splitlines()[0]
+        prose_since_code = ""
+    assert measuring >= 10
