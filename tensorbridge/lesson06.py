@@ -2,7 +2,8 @@
 
 Two checks time things without trusting this machine's clock: ``q1`` runs the learner's ``median_time`` on a
 scripted workload whose calls advance a fake clock (so the answer is exact and instant), and ``q3`` compares
-the learner's batching function with the fast path only by a ratio far wider than timing noise.
+the learner's batching function with the fast path only by a ratio far wider than timing noise. ``q8`` needs
+no clock at all: batches sliced from one converted tensor share its memory, so one storage proves one conversion.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
+from .devices import best_device
 from .questions import (
+    LearnerCodeError,
     Mismatch,
     Question,
     ____,
@@ -37,6 +40,7 @@ from .questions import (
 )
 from .timing import (
     SIZES,
+    EpochTiming,
     Measurement,
     compare,
     format_bytes,
@@ -46,12 +50,15 @@ from .timing import (
     page_faults,
     sweep,
     table,
+    time_epochs,
 )
 
 __all__ = [
     "SIZES",
+    "EpochTiming",
     "Measurement",
     "____",
+    "best_device",
     "compare",
     "format_bytes",
     "format_rate",
@@ -65,8 +72,11 @@ __all__ = [
     "q5",
     "q6",
     "q7",
+    "q8",
+    "q9",
     "sweep",
     "table",
+    "time_epochs",
 ]
 
 
@@ -314,7 +324,9 @@ _SLOWER_THAN_FAST_PATH = 25  # the slow paths measure 150-250x; correct ones sta
 
 
 def _rows() -> list[np.ndarray]:
-    return [np.arange(_WIDTH, dtype=np.float32) + _WIDTH * i for i in range(_ROWS)]
+    """Float32 rows under every NumPy: the offset is added in int64, then cast (NumPy 1 would promote a float32
+    row plus a Python int of 65536 or more to float64)."""
+    return [(np.arange(_WIDTH) + _WIDTH * i).astype(np.float32) for i in range(_ROWS)]
 
 
 def _slowdown(fn: Callable, rows: list[np.ndarray]) -> float:
@@ -520,5 +532,144 @@ q7 = choice_question(
         "A trustworthy benchmark warms up, repeats, and takes the median, and times *only* the code in question.",
         "Look inside each timed function: does it do anything besides `torch.tensor(a)`?",
         "Two qualify: `measure` with its defaults, and `timeit.repeat` with the first sample dropped.",
+    ),
+)
+
+
+# ---- q8: convert once, then batch ------------------------------------------------------------------
+
+_Q8_CASES = ((10, 4), (10, 5))  # (rows, batch size): batches of 4, 4, 2 and of 5, 5
+_Q8_FEATURES = 3
+
+
+def _q8_data(rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """A float64 feature matrix whose values float32 rounds, and int64 labels: no random numbers, so no
+    random state is touched."""
+    X = np.arange(rows * _Q8_FEATURES, dtype=np.float64).reshape(rows, _Q8_FEATURES) / 7
+    return X, np.arange(rows, dtype=np.int64) % 3
+
+
+def _take(batches: object, limit: int) -> list[object]:
+    """At most ``limit`` items of what the learner's function returned (which may never end)."""
+    if isinstance(batches, (torch.Tensor, np.ndarray)):
+        raise Mismatch(
+            f"your function returns {a_type(batches)}; return (or `yield`) the batches, one `(xb, yb)` pair each."
+        )
+    try:
+        iterator = iter(batches)  # type: ignore[call-overload]
+    except TypeError:
+        raise wrong_type(batches, "batches to loop over (a generator, a list or a `zip`)", "what it returns") from None
+    taken = []
+    try:
+        for item in iterator:
+            taken.append(item)
+            if len(taken) >= limit:
+                break
+    except Exception as exc:
+        try:
+            text = str(exc)
+        except Exception:  # an exception whose message itself fails
+            text = "(its message could not be shown)"
+        text = text if len(text) <= 200 else text[:200] + "…"
+        raise LearnerCodeError(f"looping over your batches raised `{type(exc).__name__}: {text}`") from exc
+    return taken
+
+
+def _check_batch(pair: object, number: int, X: np.ndarray, y: np.ndarray, start: int, size: int) -> torch.Tensor:
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise Mismatch(f"batch {number} is {a_type(pair)}; each batch should be a pair `(xb, yb)`.")
+    xb = expect_tensor(pair[0], f"`xb` of batch {number}")
+    yb = expect_tensor(pair[1], f"`yb` of batch {number}")
+    expect_device(xb, what=f"`xb` of batch {number}")
+    if xb.dtype != torch.float32:
+        raise Mismatch(
+            f"`xb` of batch {number} is `{xb.dtype}`; the model wants float32: convert `X` to float32 once, "
+            "before you batch it."
+        )
+    if yb.dtype != torch.int64:
+        raise Mismatch(
+            f"`yb` of batch {number} is `{yb.dtype}`; class labels stay int64 (what `cross_entropy` takes), "
+            "as `torch.from_numpy(y)` keeps them."
+        )
+    rows = slice(start, start + size)
+    expect_values(xb, X[rows].astype(np.float32).astype(np.float64), f"`xb` of batch {number}")
+    expect_values(yb, y[rows].astype(np.float64), f"`yb` of batch {number}")
+    return xb
+
+
+def _check_q8(answer: object) -> str:
+    if not callable(answer):
+        raise Mismatch(
+            f"this check wants the function itself, `q8.check(batches)`; you passed {a_type(answer)}.",
+            "Leave out the parentheses: the check calls `batches(X, y, batch_size)` itself.",
+        )
+    for rows, size in _Q8_CASES:
+        X, y = _q8_data(rows)
+        expected = math.ceil(rows / size)
+        taken = _take(call_learner(answer, X.copy(), y.copy(), size), expected + 1)
+        if len(taken) != expected:
+            raise Mismatch(
+                f"with {rows} rows and `batch_size={size}` your function gives {len(taken)}"
+                f"{' or more' if len(taken) > expected else ''} batch{'' if len(taken) == 1 else 'es'}; "
+                f"expected {expected} "
+                "(consecutive rows, the last batch smaller if the rows do not divide evenly)."
+            )
+        xbs = [_check_batch(pair, i, X, y, i * size, size) for i, pair in enumerate(taken)]
+        if len({xb.untyped_storage().data_ptr() for xb in xbs}) > 1:
+            raise Mismatch(
+                "right batches, but each `xb` has memory of its own: each was converted (or copied) on its own. "
+                "Convert `X` once, then slice that one tensor: slices share its memory and cost no copy.",
+                "Right for an in-memory array: `Xt = torch.from_numpy(X).float()` once, then `Xt[i:i + batch_size]`.",
+            )
+    return (
+        "one float32 conversion of `X` at memory speed, then batches that are slices of it: no copy and no "
+        "conversion per batch."
+    )
+
+
+q8 = Question(
+    "06.q8",
+    "Convert once, then batch",
+    _check_q8,
+    (
+        "Converting inside the loop pays a conversion per batch, every epoch. Do it once, before the loop.",
+        "`torch.from_numpy(X).float()` converts in one pass; `torch.from_numpy(y)` wraps the labels for free. "
+        "A slice `Xt[i:i + batch_size]` of a tensor is a view: no copy.",
+        "`Xt, yt = torch.from_numpy(X).float(), torch.from_numpy(y)`, then `for i in range(0, len(Xt), batch_size): "
+        "yield Xt[i:i + batch_size], yt[i:i + batch_size]`.",
+    ),
+    "def batches(X, y, batch_size):\n    Xt, yt = torch.from_numpy(X).float(), torch.from_numpy(y)\n"
+    "    for i in range(0, len(Xt), batch_size):\n        yield Xt[i : i + batch_size], yt[i : i + batch_size]",
+)
+
+
+# ---- q9: what data loading costs -------------------------------------------------------------------
+
+_Q9_WHY = {
+    "A": (
+        "each pass over a `DataLoader` with workers starts their processes first (unless "
+        "`persistent_workers=True`), so the first batch arrives later, not sooner."
+    ),
+    "B": "the default collate stacks the items (`torch.stack`): a new tensor, its own memory, every batch.",
+    "C": "a conversion in `__getitem__` runs once per item per epoch; in `__init__`, once.",
+    "D": "`.to('cpu')` on a CPU tensor returns the tensor itself: nothing is copied.",
+    "E": "each `.to('cuda')` copies the batch's bytes across the bus; float64 has twice the bytes of float32.",
+}
+
+
+q9 = choice_question(
+    "06.q9",
+    "Which statements about loading batches are true?",
+    correct="BCE",
+    why=_Q9_WHY,
+    remark=(
+        "collate copies every batch, a per-item conversion is paid every epoch, and a GPU adds one copy per batch "
+        "whose size the dtype decides; workers start processes before their first batch."
+    ),
+    hints=(
+        "Lesson 06 measured each of these in sections 5 to 7: look at which line was a fixed cost, which was "
+        "paid per item, and which copied.",
+        "A worker is a separate process: what must happen before it can send its first batch?",
+        "`.to(device)` copies only when the device (or dtype) changes.",
     ),
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -116,6 +116,40 @@ def measure(
     calls = calls_per_sample(fn, min_seconds, clock)
     samples = tuple(time_batch(fn, calls, clock) for _ in range(repeat))
     return Measurement(samples, calls, nbytes)
+
+
+@dataclass(frozen=True)
+class EpochTiming:
+    """How long passes over a stream of batches took: to the first batch, and to the end (one sample per pass)."""
+
+    first_batch: Measurement
+    epoch: Measurement
+    batches: int
+
+
+def time_epochs(
+    batches: Callable[[], Iterable[object]], epochs: int = 3, clock: Clock = time.perf_counter
+) -> EpochTiming:
+    """Iterate ``batches()`` to its end ``epochs`` times, timing each pass and the wait for its first batch.
+
+    Why the first batch on its own: a ``DataLoader`` with workers starts their processes when a pass begins, so
+    the first batch carries a start-up cost that the pass's total spreads over every batch. No warm-up pass: the
+    median of the passes sets a cold first one aside.
+    """
+    if epochs < 1:
+        raise ValueError("time_epochs needs epochs >= 1")
+    firsts, totals, count = [], [], 0
+    for _ in range(epochs):
+        count = 0
+        start = clock()
+        for _batch in batches():
+            if count == 0:
+                firsts.append(clock() - start)
+            count += 1
+        totals.append(clock() - start)
+        if count == 0:
+            firsts.append(totals[-1])
+    return EpochTiming(Measurement(tuple(firsts)), Measurement(tuple(totals)), count)
 
 
 def page_faults(fn: Callable[[], object]) -> int | None:

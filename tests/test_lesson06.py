@@ -10,8 +10,10 @@ import statistics
 import threading
 import time
 import timeit
+from pathlib import Path
 from time import perf_counter
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 from tensorbridge.explorers import performance_explorer
 from tensorbridge.explorers.performance import render
 from tensorbridge.feedback import Status
-from tensorbridge.lesson06 import q1, q2, q3, q4, q5, q6, q7
+from tensorbridge.lesson06 import q1, q2, q3, q4, q5, q6, q7, q8, q9
 from tensorbridge.timing import (
     CONSTRUCTORS,
     ELEMENTS,
@@ -41,6 +43,7 @@ from tensorbridge.timing import (
     page_faults,
     sweep,
     table,
+    time_epochs,
 )
 
 # ---- the method, on fake clocks ----------------------------------------------------------------
@@ -130,6 +133,25 @@ def test_sweep_builds_one_input_per_size_and_gives_it_to_every_path() -> None:
     assert [b.nbytes for b in built] == [64, 128]
     assert [m.nbytes for m in results["a"]] == [64, 128] and len(results["b"]) == 2
     assert got_the_latest and all(got_the_latest)
+
+
+def test_time_epochs_times_the_first_batch_and_the_whole_pass() -> None:
+    clock = FakeClock()
+
+    def batches():
+        clock.now += 10.0  # a start-up cost before the first batch, as workers have
+        for _ in range(4):
+            clock.now += 1.0
+            yield clock.now
+
+    timing = time_epochs(batches, epochs=3, clock=clock)
+    assert timing.batches == 4
+    assert timing.first_batch.samples == (11.0, 11.0, 11.0)
+    assert timing.epoch.samples == (14.0, 14.0, 14.0)
+    empty = time_epochs(lambda: iter(()), epochs=2, clock=clock)
+    assert empty.batches == 0 and empty.first_batch.samples == empty.epoch.samples == (0.0, 0.0)
+    with pytest.raises(ValueError):
+        time_epochs(batches, epochs=0)
 
 
 def test_real_clock_gives_positive_samples() -> None:
@@ -454,6 +476,14 @@ def test_q1_puts_every_clock_back_and_leaves_other_threads_alone() -> None:
     assert globals()["perf_counter"] is real_now
 
 
+def test_q3_rows_are_float32_whatever_the_numpy() -> None:
+    from tensorbridge.lesson06 import _rows
+
+    rows = _rows()
+    assert {row.dtype for row in rows} == {np.dtype(np.float32)}
+    assert rows[-1][-1] == 256 * 1024 - 1  # exact in float32 (below 2**24)
+
+
 def test_q3_accepts_fast_batches_and_rejects_slow_or_wrong_ones() -> None:
     for fast in (
         lambda rows: torch.from_numpy(np.stack(rows)),
@@ -521,9 +551,117 @@ def test_choice_questions(question, right: set, wrong: set, says: str) -> None:
 
 
 def test_the_solutions_are_right() -> None:
-    for question, answer in [(q2, {"B", "D", "E", "G"}), (q4, 48 * 2**20 / 0.006 / 1e9), (q5, "B")]:
+    for question, answer in [(q2, {"B", "D", "E", "G"}), (q4, 48 * 2**20 / 0.006 / 1e9), (q5, "B"), (q9, "BCE")]:
         assert question.check(answer).solved
     namespace: dict = {"np": np, "torch": torch, "time": time, "statistics": statistics}
-    exec(q1.answer, namespace)
-    exec(q3.answer, namespace)
+    for question in (q1, q3, q8):
+        exec(question.answer, namespace)
     assert q1.check(namespace["median_time"]).solved and q3.check(namespace["to_batch"]).solved
+    assert q8.check(namespace["batches"]).solved
+
+
+def batches_converted_once(X, y, batch_size):
+    Xt, yt = torch.from_numpy(X).float(), torch.from_numpy(y)
+    for i in range(0, len(Xt), batch_size):
+        yield Xt[i : i + batch_size], yt[i : i + batch_size]
+
+
+def batches_split(X, y, batch_size):
+    return zip(torch.from_numpy(X).float().split(batch_size), torch.from_numpy(y).split(batch_size), strict=True)
+
+
+def batches_converted_per_batch(X, y, batch_size):
+    for i in range(0, len(X), batch_size):
+        yield torch.tensor(X[i : i + batch_size], dtype=torch.float32), torch.from_numpy(y[i : i + batch_size])
+
+
+def batches_float64(X, y, batch_size):
+    Xt = torch.from_numpy(X)
+    for i in range(0, len(X), batch_size):
+        yield Xt[i : i + batch_size], torch.from_numpy(y[i : i + batch_size])
+
+
+def batches_float_labels(X, y, batch_size):
+    Xt = torch.from_numpy(X).float()
+    for i in range(0, len(X), batch_size):
+        yield Xt[i : i + batch_size], torch.from_numpy(y[i : i + batch_size]).float()
+
+
+def batches_forever(X, y, batch_size):
+    Xt = torch.from_numpy(X).float()
+    while True:
+        yield Xt[:batch_size], torch.from_numpy(y[:batch_size])
+
+
+def batches_of_four(X, y, batch_size):
+    return batches_converted_once(X, y, 4)
+
+
+def batches_that_raise(X, y, batch_size):
+    yield 1 / 0
+
+
+@pytest.mark.parametrize("answer", [batches_converted_once, batches_split])
+def test_q8_accepts_batches_sliced_from_one_conversion(answer) -> None:
+    assert q8.check(answer).solved
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (batches_converted_per_batch, "memory of its own"),
+        (batches_float64, "float32"),
+        (batches_float_labels, "int64"),
+        (batches_forever, "or more batches"),
+        (batches_of_four, "`batch_size=5`"),
+        (lambda X, y, batch_size: [(1, 2)], "gives 1 batch;"),
+        (lambda X, y, batch_size: torch.ones(3), "return (or `yield`) the batches"),
+        (lambda X, y, batch_size: None, "`None`"),
+        (lambda X, y, batch_size: [torch.ones(3)] * 3, "a pair"),
+        (batches_converted_once(np.ones((2, 3)), np.ones(2, dtype=np.int64), 1), "the function itself"),
+    ],
+)
+def test_q8_names_the_mistake(answer, says: str) -> None:
+    feedback = q8.check(answer)
+    assert feedback.status is Status.INCORRECT and says in feedback.text()
+    assert len(feedback.text()) <= 500
+
+
+def test_q8_reports_an_error_raised_while_looping() -> None:
+    feedback = q8.check(batches_that_raise)
+    assert feedback.status is Status.ERROR and "ZeroDivisionError: division by zero" in feedback.text()
+
+
+def test_q8_touches_no_random_state() -> None:
+    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()
+    q8.check(batches_converted_once)
+    q8.check(batches_converted_per_batch)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert all(np.array_equal(a, b) for a, b in zip(np.random.get_state(), numpy_state, strict=True))
+
+
+def test_q9_explains_each_wrong_letter() -> None:
+    assert q9.check({"B", "C", "E"}).solved
+    assert "persistent_workers" in q9.check({"A", "B", "C", "E"}).text()
+    assert "returns the tensor itself" in q9.check("BCDE").text()
+    assert "does too" in q9.check("BC").text()
+
+
+# ---- the lesson notebook --------------------------------------------------------------------------
+
+MEASURING_CALLS = ("measure(", "sweep(", "time_epochs(", "page_faults(")
+
+
+def test_every_measurement_in_the_lesson_is_predicted_first() -> None:
+    """A measuring cell comes after a prompt to predict it, in the markdown since the previous code cell."""
+    lesson = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "06_performance.ipynb", 4)
+    prose_since_code, measuring = "", 0
+    for cell in lesson.cells:
+        if cell.cell_type == "markdown":
+            prose_since_code += cell.source
+            continue
+        if any(call in cell.source for call in MEASURING_CALLS):
+            measuring += 1
+            assert "**Predict first**" in prose_since_code, cell.source.splitlines()[0]
+        prose_since_code = ""
+    assert measuring >= 10
