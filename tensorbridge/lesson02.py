@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -44,18 +45,27 @@ def _fresh_model() -> torch.nn.Linear:
         return torch.nn.Linear(3, 1)
 
 
+def _is_number(value: object) -> bool:
+    """A real number: a Python int or float, or a NumPy one (what ``list(t.numpy())`` holds); not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _number_list(value: object, count: int) -> list[int | float]:
-    """A predicted list of values, given as a list, tuple, tensor or array."""
+    """A predicted list of values, given as a list, tuple, tensor or array; its size is checked before it is read."""
     if isinstance(value, (torch.Tensor, np.ndarray)):
+        if value.ndim != 1 or value.shape[0] != count:
+            raise Mismatch(f"the line gives {count} values; your answer has shape `{tuple(value.shape)}`.")
+        if isinstance(value, torch.Tensor) and value.is_meta:
+            raise Mismatch("your tensor is on `meta`, which holds no values; answer with a list of numbers.")
         value = value.tolist()
     if not isinstance(value, (list, tuple)):
         raise Mismatch(f"answer with a list of {count} numbers such as `[1, 2, 3, 4]`; got {a_type(value)}.")
     if len(value) != count:
         raise Mismatch(f"the line gives {count} values; your list has {len(value)}.")
-    if not all(isinstance(v, (int, float)) for v in value):
-        odd = next(v for v in value if not isinstance(v, (int, float)))
+    if not all(_is_number(v) for v in value):
+        odd = next(v for v in value if not _is_number(v))
         raise Mismatch(f"every item should be a number; `{describe(odd)}` is {a_type(odd)}.")
-    return list(value)
+    return [int(v) if isinstance(v, numbers.Integral) else float(v) for v in value]
 
 
 def _predicted_values(value: object, expected: list[int], patterns: Mapping[tuple, str], why: list[str]) -> None:
@@ -66,7 +76,7 @@ def _predicted_values(value: object, expected: list[int], patterns: Mapping[tupl
     if tuple(got) in patterns:
         raise Mismatch(patterns[tuple(got)])
     wrong = [
-        f"value {i}: you have {g!r}, the cast gives {e!r} ({w})."
+        f"value {i}: you have {describe(g)}, the cast gives {e!r} ({w})."
         for i, (g, e, w) in enumerate(zip(got, expected, why, strict=True))
         if g != e
     ]
@@ -83,7 +93,7 @@ def _as_numpy_dtype(value: object) -> np.dtype:
         try:
             return np.dtype(name)
         except TypeError:
-            raise Mismatch(f"`{value}` is not a NumPy dtype; answer with one such as `np.float32`.") from None
+            raise Mismatch(f"`{describe(value)}` is not a NumPy dtype; answer with one such as `np.float32`.") from None
     if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
         return np.dtype(value)
     raise Mismatch(f"expected a NumPy dtype such as `np.float32`; got {a_type(value)}.")
@@ -277,7 +287,7 @@ _Q6_WHY = {
 
 
 def _check_q6(answer: object) -> str:
-    if not isinstance(answer, Mapping):
+    if not isinstance(answer, Mapping) or len(answer) > 2 * len(_Q6_EXPECTED):
         raise Mismatch(f"answer with a dict such as `{{'A': torch.float32, ...}}`; got {a_type(answer)}.")
     given = {str(k).strip().upper(): v for k, v in answer.items()}
     missing = sorted(set(_Q6_EXPECTED) - set(given))

@@ -203,7 +203,7 @@ def _check_q6(answer: object) -> str:
         raise Mismatch(f"your answer is a NumPy scalar (`{type(answer).__name__}`); expected a plain Python `float`.")
     if type(answer) is not float:
         raise Mismatch(f"your answer is {a_type(answer)} (`{describe(answer)}`); expected a Python `float`.")
-    if abs(answer - _Q6_VALUE) > 1e-6:
+    if not abs(answer - _Q6_VALUE) <= 1e-6:  # written so that NaN fails too
         raise Mismatch(f"your value is {answer!r}; the loss is {_Q6_VALUE:.7f}.")
     return "`.item()` copies the one value out as a Python float, with no warning about grad."
 
@@ -224,10 +224,17 @@ q6 = Question(
 
 
 def _check_q7(answer: object) -> str:
-    if isinstance(answer, torch.Tensor):
-        answer = answer.detach().cpu().resolve_conj().resolve_neg().numpy()
-    if not isinstance(answer, (list, tuple, np.ndarray)):
+    if not isinstance(answer, (list, tuple, np.ndarray, torch.Tensor)):
         raise Mismatch(f"answer with a list of three numbers such as `[0, 0, 0]`; got {a_type(answer)}.")
+    size = answer.shape if isinstance(answer, (np.ndarray, torch.Tensor)) else (len(answer),)
+    if tuple(size) != (3,):  # before anything reads the values, so that a huge answer is not copied
+        raise Mismatch(f"`a` has three elements; your answer has shape `{tuple(size)}`.")
+    if isinstance(answer, torch.Tensor):
+        if answer.is_meta or answer.layout != torch.strided:
+            raise Mismatch(
+                "answer with a list of three numbers such as `[0, 0, 0]`; this tensor's values cannot be read."
+            )
+        answer = answer.detach().cpu().resolve_conj().resolve_neg().numpy()
     try:
         got = np.asarray(answer)
     except (TypeError, ValueError):

@@ -33,6 +33,7 @@ from .questions import (
     ____,
     a_type,
     call_learner,
+    describe,
     expect_array,
     expect_choices,
     expect_dtype,
@@ -153,7 +154,7 @@ def _check_q1(answer: object) -> str:
             result = _run(fn, f"on {machine}")
         if isinstance(result, str):
             raise Mismatch(
-                f"on {machine}, your function returned the string `{result!r}`; return a `torch.device`, "
+                f"on {machine}, your function returned the string `{describe(result)}`; return a `torch.device`, "
                 f"such as `torch.device({expected!r})`.",
                 "A string works in `.to()`, but code that asks `device.type` needs a `torch.device`.",
             )
@@ -315,7 +316,9 @@ def _numpy_on_device_error(fn: Callable[..., Any], model: torch.nn.Module, x: to
         fn(copy.deepcopy(model).to(META), x.to(META))
     except TypeError as exc:
         return str(exc) if "numpy" in str(exc) else None
-    except Exception:  # copying out of `meta` fails too, and is what a function that works on a GPU does
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # copying out of `meta` fails too, and is what a function that works on a GPU does
         return None
     return None
 

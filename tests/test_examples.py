@@ -9,11 +9,10 @@ from __future__ import annotations
 import pytest
 from test_questions import QUESTIONS
 
-from tensorbridge.feedback import Status
 from tensorbridge.questions import KINDS, MAX_MESSAGE, Example, Question
 
 CASES = [(question, example) for question in QUESTIONS for example in question.examples]
-CASE_IDS = [f"{question.qid}-{i}-{example.kind}" for question in QUESTIONS for i, example in enumerate(question.examples)]
+CASE_IDS = [f"{q.qid}-{i}-{example.kind}" for q in QUESTIONS for i, example in enumerate(q.examples)]
 
 
 @pytest.mark.parametrize(("question", "example"), CASES, ids=CASE_IDS)
