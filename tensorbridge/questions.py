@@ -435,6 +435,7 @@ class Question:
     inputs: Callable[[], Mapping[str, Any]] = field(default=_no_inputs, repr=False)
     examples: tuple[Example, ...] = field(default=(), repr=False)
     _hints_shown: int = field(default=0, repr=False)
+    _solved: bool = field(default=False, repr=False)
 
     def check(self, answer: Any = ____, *given: Any) -> Feedback:
         """Check an answer (and the inputs it was made from, for questions that name them); never raises."""
@@ -450,8 +451,13 @@ class Question:
                 f"this answer could not be checked (`{type(exc).__name__}` while looking at it).",
                 (f"You gave {a_type(answer)}: `{describe(answer)}`.",),
             )
+        details = tuple(clip(d) for d in feedback.details)
+        solved_before = self._solved and feedback.status is Status.NOT_ATTEMPTED
+        if solved_before:
+            details += ("You solved this one earlier in this session; that answer is no longer in the cell.",)
+        self._solved = self._solved or feedback.solved
         return Feedback(
-            feedback.status, feedback.question, clip(feedback.message), tuple(clip(d) for d in feedback.details)
+            feedback.status, feedback.question, clip(feedback.message), details, solved_before=solved_before
         )
 
     def _verdict(self, answer: Any, given: tuple[Any, ...]) -> Feedback:
