@@ -12,6 +12,8 @@ the verdict it must get. The test suite runs them; see ``Example``.
 
 from __future__ import annotations
 
+import hashlib
+import linecache
 import reprlib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -179,7 +181,8 @@ def expect_device(t: torch.Tensor, device: str = "cpu", what: str = "your tensor
 
 def expect_dtype(t: torch.Tensor | np.ndarray, dtype: Any, what: str = "your tensor") -> None:
     if t.dtype != dtype:
-        raise Mismatch(f"{what} has dtype `{t.dtype}`; expected `{dtype}`.")
+        shown = np.dtype(dtype) if isinstance(dtype, type) and issubclass(dtype, np.generic) else dtype
+        raise Mismatch(f"{what} has dtype `{t.dtype}`; expected `{shown}`.")
 
 
 def expect_shape(t: torch.Tensor | np.ndarray, shape: tuple[int, ...], what: str = "your tensor") -> None:
@@ -359,6 +362,16 @@ def changed_input(answer: Callable[[SimpleNamespace], Any], says: str, **changes
         return value
 
     return Example("given", build, says)
+
+
+def defined(source: str) -> Callable[..., Any]:
+    """The one function ``source`` defines, with its source readable by ``inspect`` (as a notebook cell's is)."""
+    filename = f"<example {hashlib.sha256(source.encode()).hexdigest()[:12]}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    namespace: dict[str, Any] = {"np": np, "torch": torch}
+    exec(compile(source, filename, "exec"), namespace)
+    (function,) = [v for k, v in namespace.items() if callable(v) and k not in ("np", "torch")]
+    return function
 
 
 ACCEPTED = "✓"  # in ``perturbed()``: this change keeps the answer right
