@@ -274,6 +274,7 @@ q4 = Question(
         mistake(lambda cell: torch.as_tensor(cell.weights.copy()).double(), "float64"),
         mistake(lambda cell: cell.weights.copy(), "still a NumPy array"),
         mistake(lambda cell: torch.tensor(cell.weights[::2]), "shape `(3,)`"),
+        changed_input(lambda cell: torch.tensor(cell.weights), "should be the array `weights`", weights=lambda w: -w),
         *perturbed(
             lambda cell: torch.tensor(cell.weights),
             dtype="your `w` is float64",
