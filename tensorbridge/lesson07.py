@@ -18,6 +18,7 @@ import torch
 # imports its checks from here in its first cell, so loading it now puts that wait in the import cell, and the
 # cell that trains runs as quickly as it reads.
 import torch._dynamo  # noqa: F401
+from torch.utils.data import TensorDataset
 
 from .devices import best_device, has_cuda
 from .feedback import Feedback, Status, inline_html
@@ -32,13 +33,23 @@ from .pipeline import (
     stack_dataset,
 )
 from .questions import (
+    ACCEPTED,
+    Example,
+    LearnerCodeError,
     Mismatch,
     Question,
+    ____,
     a_type,
+    call_learner,
+    changed_input,
+    error_text,
     expect_array,
     expect_dtype,
     expect_shape,
     expect_tensor,
+    mistake,
+    perturbed,
+    right,
 )
 
 __all__ = ["b1", "b2", "b3", "b4", "b5", "b6", "best_device", "bug_report"]
@@ -49,28 +60,80 @@ OCCUPIED = 2  # the sensor column that holds 0 or 1
 
 
 def _training_set(train_set: object) -> tuple[torch.Tensor, torch.Tensor]:
-    """The training set's features and targets, read the way a DataLoader reads them."""
+    """The training set's features and targets, read the way a DataLoader reads them, once its size is right."""
+    not_a_dataset = Mismatch(
+        f"`train_set` should be the training dataset (an `Hourly`); got {a_type(train_set)}, "
+        "which does not give `(features, energy)` pairs for `train_set[i]`."
+    )
+    if isinstance(train_set, (np.ndarray, torch.Tensor, str, bytes)):
+        raise not_a_dataset
     try:
         size = len(train_set)  # type: ignore[arg-type]
-        features, targets = stack_dataset(train_set)
-    except Exception:
-        raise Mismatch(
-            f"`train_set` should be the training dataset (an `Hourly`); got {a_type(train_set)}, "
-            "which does not give `(features, energy)` pairs for `train_set[i]`."
-        ) from None
-    if size != TRAIN_HOURS:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        raise not_a_dataset from None
+    if size != TRAIN_HOURS:  # before reading any item: a huge dataset is not walked
         raise Mismatch(f"`train_set` has {size} items; the first six days are {TRAIN_HOURS} hours.")
+    try:
+        features, targets = stack_dataset(train_set)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        raise not_a_dataset from None
     expect_shape(features, (TRAIN_HOURS, FEATURES), "`train_set`'s stacked feature tensor")
     expect_shape(targets, (TRAIN_HOURS,), "`train_set`'s stacked target tensor")
     return features, targets
+
+
+def _from_data_cell(value: object, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """An array the data cell made, which the check reads to judge another variable: a changed one is named."""
+    try:
+        array = expect_array(value, f"`{name}`")
+        expect_shape(array, shape, f"`{name}`")
+        if array.dtype.kind != "f":
+            raise Mismatch(f"`{name}` has dtype `{array.dtype}`; the data cell makes floats.")
+    except Mismatch as mismatch:
+        raise Mismatch(
+            f"the check needs `{name}` from the data cell: {mismatch.message}",
+            "Run the notebook again from the top, so that the data cell makes it afresh.",
+        ) from None
+    return array
+
+
+# ---- the notebook's state, small, for each question's known answers ------------------------------------------
+
+
+def _sensors() -> np.ndarray:
+    """Readings shaped like the data cell's: temperature, sun, and an occupied column of 0 and 1 (float32)."""
+    rng = np.random.default_rng(0)
+    hours = np.arange(HOURS)
+    occupied = ((hours % 24 >= 8) & (hours % 24 < 18)).astype(np.float32)
+    return np.column_stack([rng.normal(7, 3, HOURS), rng.uniform(0, 1, HOURS), occupied]).astype(np.float32)
+
+
+def _standardised(readings: np.ndarray) -> torch.Tensor:
+    x = torch.tensor(readings, dtype=torch.float32)
+    return (x - x.mean(0)) / x.std(0, correction=0)
+
+
+def _shared_and_standardised(readings: np.ndarray) -> torch.Tensor:
+    """The planted bug: a tensor over ``readings``' memory, standardised in place."""
+    x = torch.from_numpy(readings)
+    x -= x.mean(0)
+    x /= x.std(0, correction=0)
+    return x
+
+
+def _dataset(x: torch.Tensor, energy: torch.Tensor | None = None) -> TensorDataset:
+    return TensorDataset(x, torch.zeros(len(x)) if energy is None else energy)
 
 
 # ---- b1: the dataset standardises `sensors` in place through shared memory (lesson 01) --------------
 
 
 def _check_b1(train_set: object, sensors: object) -> str:
-    sensors = expect_array(sensors, "`sensors`")
-    expect_shape(sensors, (HOURS, FEATURES), "`sensors`")
+    sensors = _from_data_cell(sensors, "sensors", (HOURS, FEATURES))
     features, _ = _training_set(train_set)
     first = first_features(train_set)
     if isinstance(first, torch.Tensor) and shares_memory(first, sensors):
@@ -116,6 +179,22 @@ b1 = Question(
     "# in Hourly.__init__: a copy, which the in-place standardisation may change\n"
     "self.x = torch.tensor(readings, dtype=torch.float32)",
     given=("sensors",),
+    inputs=lambda: {"sensors": _sensors()},
+    examples=(
+        right(lambda cell: _dataset(_standardised(cell.sensors[:TRAIN_HOURS]))),
+        mistake(
+            lambda cell: _dataset(_shared_and_standardised(cell.sensors[:TRAIN_HOURS])),
+            "share memory with `sensors`",
+        ),
+        mistake(lambda cell: _dataset(torch.tensor(cell.sensors[:TRAIN_HOURS])), "not standardised any more"),
+        mistake(lambda cell: cell.sensors[:TRAIN_HOURS], "should be the training dataset"),
+        mistake(lambda cell: _dataset(_standardised(cell.sensors)), "has 192 items"),
+        changed_input(
+            lambda cell: _dataset(_standardised(cell.sensors[:TRAIN_HOURS])),
+            "needs `sensors` from the data cell",
+            sensors=lambda sensors: sensors[:TRAIN_HOURS],
+        ),
+    ),
 )
 
 
@@ -152,6 +231,19 @@ b2 = Question(
         "In `Hourly.__init__`: `self.y = torch.tensor(energy, dtype=torch.float32)`.",
     ),
     "# in Hourly.__init__\nself.y = torch.tensor(energy, dtype=torch.float32)",
+    examples=(
+        right(lambda cell: _dataset(torch.zeros(TRAIN_HOURS, FEATURES), torch.full((TRAIN_HOURS,), 40.0))),
+        mistake(
+            lambda cell: _dataset(torch.zeros(TRAIN_HOURS, FEATURES), torch.zeros(TRAIN_HOURS, dtype=torch.float64)),
+            "float64 targets",
+        ),
+        mistake(
+            lambda cell: _dataset(torch.zeros(TRAIN_HOURS, FEATURES, dtype=torch.float64)),
+            "feature tensor has dtype `torch.float64`",
+        ),
+        mistake(lambda cell: _dataset(torch.zeros(100, FEATURES)), "has 100 items"),
+        mistake(lambda cell: torch.zeros(TRAIN_HOURS, FEATURES), "should be the training dataset"),
+    ),
 )
 
 
@@ -197,6 +289,33 @@ b3 = Question(
     ),
     "b = torch.tensor([y_train.mean()], dtype=torch.float32, device=device, requires_grad=True)",
     given=("w",),
+    inputs=lambda: {"w": torch.zeros(1, FEATURES, device=best_device(), requires_grad=True)},
+    examples=(
+        right(lambda cell: torch.tensor([40.0], device=best_device(), requires_grad=True)),
+        mistake(
+            lambda cell: torch.tensor([40.0], dtype=torch.float64, requires_grad=True).to(best_device(), torch.float32),
+            "is not a leaf tensor",
+        ),
+        mistake(lambda cell: torch.tensor([40.0], device=best_device()), "does not require grad"),
+        mistake(
+            lambda cell: torch.tensor([40.0], dtype=torch.float64, device=best_device(), requires_grad=True),
+            "`b` has dtype `torch.float64`",
+        ),
+        Example("shape", lambda cell: torch.tensor(40.0, device=best_device(), requires_grad=True), "shape `()`"),
+        Example("device", lambda cell: torch.tensor([40.0], device="meta", requires_grad=True), "is on `meta`"),
+        # a right bias changed any other way is an operation's output, not a leaf: the bug itself
+        *perturbed(
+            lambda cell: torch.tensor([40.0], device=best_device(), requires_grad=True),
+            dtype="is not a leaf tensor",
+            copy="is not a leaf tensor",
+            nan="is not a leaf tensor",
+        ),
+        changed_input(
+            lambda cell: torch.tensor([40.0], device=best_device(), requires_grad=True),
+            "`w` is not a leaf tensor",
+            w=lambda w: w * 1,
+        ),
+    ),
 )
 
 
@@ -238,10 +357,7 @@ def _expect_snapshot(
 
 
 def _check_b4(w_start: object, b_start: object, w: object, b: object, y_train: object) -> str:
-    try:
-        average = float(np.mean(expect_array(y_train, "`y_train`")))
-    except Mismatch as mismatch:
-        raise Mismatch(f"the check needs `y_train` from the data cell: {mismatch.message}") from None
+    average = float(np.mean(_from_data_cell(y_train, "y_train", (TRAIN_HOURS,))))
     _expect_snapshot(w_start, w, "w_start", "w", np.zeros((1, FEATURES)), "`w`'s starting zeros")
     _expect_snapshot(
         b_start, b, "b_start", "b", np.array([average]), f"`b`'s starting value (the average use, {average:.2f} kWh)"
@@ -261,7 +377,36 @@ b4 = Question(
     ),
     "w_start, b_start = w.detach().clone(), b.detach().clone()",
     given=("b_start", "w", "b", "y_train"),
+    inputs=lambda: _b4_inputs(),
+    examples=(
+        right(lambda cell: cell.w.detach().clone()),
+        right(lambda cell: cell.w.clone().detach()),
+        mistake(lambda cell: cell.w.detach(), "`w_start` shares memory with `w`"),
+        mistake(lambda cell: cell.w.clone(), "`w_start` requires grad"),
+        mistake(lambda cell: torch.ones(1, FEATURES), "holds [1.0, 1.0, 1.0]"),
+        Example("shape", lambda cell: torch.zeros(FEATURES), "shape `(3,)`"),
+        Example("device", lambda cell: torch.zeros(1, FEATURES, device="meta"), "is on `meta`"),
+        *perturbed(
+            lambda cell: cell.w.detach().clone(),
+            nan="not `w`'s starting zeros",
+            dtype=ACCEPTED,
+            copy=ACCEPTED,
+            type="`w_start` is still a NumPy array",
+        ),
+        changed_input(
+            lambda cell: cell.w.detach().clone(), "needs `y_train` from the data cell", y_train=lambda y: y[:5]
+        ),
+    ),
 )
+
+
+def _b4_inputs() -> dict[str, Any]:
+    """The weights as the model cell makes them, with `b_start` already a copy."""
+    y_train = np.linspace(30.0, 50.0, TRAIN_HOURS)
+    device = best_device()
+    w = torch.zeros(1, FEATURES, device=device, requires_grad=True)
+    b = torch.tensor([y_train.mean()], dtype=torch.float32, device=device, requires_grad=True)
+    return {"w": w, "b": b, "b_start": b.detach().clone(), "y_train": y_train}
 
 
 # ---- b5: `.cpu().numpy()` on a model output that requires grad (lessons 03 and 04) ---------------------
@@ -296,14 +441,18 @@ def _check_b5(to_numpy: object) -> str:
         raise Mismatch(f"pass the function itself, `b5.check(to_numpy)`; got {a_type(to_numpy)}.")
     for case, t in _outputs():
         try:
-            result = to_numpy(t)
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            result = call_learner(to_numpy, t)
+        except LearnerCodeError as raised:
+            error = error_text(raised.__cause__ or raised)
             raise Mismatch(f"`to_numpy` raises on {case}: `{error}`", _why(error)) from None
         result = expect_array(result, f"what `to_numpy` returns for {case}")
         expect_dtype(result, np.dtype(np.float32), f"what `to_numpy` returns for {case}")
         expected = t.detach().cpu().numpy()
-        if result.shape != expected.shape or not np.array_equal(result, expected):
+        if result.shape != expected.shape:
+            raise Mismatch(
+                f"`to_numpy` changes the shape of {case}: got `{result.shape}`, expected `{expected.shape}`."
+            )
+        if not np.array_equal(result, expected):
             raise Mismatch(
                 f"`to_numpy` changes the values of {case}: got {result.tolist()}, expected {expected.tolist()}."
             )
@@ -321,19 +470,33 @@ b5 = Question(
         "`return t.detach().cpu().numpy()` (or `return t.numpy(force=True)`).",
     ),
     "def to_numpy(t):\n    return t.detach().cpu().numpy()",
+    examples=(
+        right(lambda cell: lambda t: t.detach().cpu().numpy()),
+        right(lambda cell: lambda t: t.numpy(force=True)),
+        mistake(lambda cell: lambda t: t.cpu().numpy(), "still in autograd's graph"),
+        mistake(lambda cell: lambda t: t.detach().cpu().numpy().astype(np.float64), "dtype `float64`"),
+        mistake(lambda cell: lambda t: t.detach().cpu().numpy()[:2], "changes the shape"),
+        mistake(lambda cell: lambda t: ____, "", Status.NOT_ATTEMPTED),
+        *perturbed(
+            lambda cell: lambda t: t.detach().cpu().numpy(),
+            copy=ACCEPTED,
+            shape="changes the shape",
+            nan="changes the values",
+            type="still a tensor",
+        ),
+    ),
 )
 
 
 # ---- b6: the live feed, flipped into time order, has negative strides (lesson 05) ----------------------
 
 
-def _expect_time_order(today_value: object, live_value: object, name: str, live_name: str) -> bool:
+def _expect_time_order(
+    today_value: object, live_value: object, name: str, live_name: str, shape: tuple[int, ...]
+) -> bool:
     """Raise unless ``today`` is ``live`` oldest first, in forward memory; True if it was rescaled in place since."""
+    live = _from_data_cell(live_value, live_name, shape)
     today = expect_array(today_value, f"`{name}`")
-    try:
-        live = expect_array(live_value, f"`{live_name}`")
-    except Mismatch as mismatch:
-        raise Mismatch(f"the check needs `{live_name}` from the data cell: {mismatch.message}") from None
     expect_shape(today, live.shape, f"`{name}`")
     in_order = np.allclose(today, live[::-1], rtol=1e-5, atol=1e-5)
     # the dataset may have standardised the readings in place since (bug b1): the order is what counts here
@@ -357,8 +520,8 @@ def _expect_time_order(today_value: object, live_value: object, name: str, live_
 
 
 def _check_b6(today_sensors: object, today_energy: object, live_sensors: object, live_energy: object) -> str:
-    rescaled = _expect_time_order(today_sensors, live_sensors, "today_sensors", "live_sensors")
-    _expect_time_order(today_energy, live_energy, "today_energy", "live_energy")
+    rescaled = _expect_time_order(today_sensors, live_sensors, "today_sensors", "live_sensors", (LIVE_HOURS, FEATURES))
+    _expect_time_order(today_energy, live_energy, "today_energy", "live_energy", (LIVE_HOURS,))
     remark = "today's readings run oldest first, in memory that torch can wrap."
     if rescaled:
         remark += " (The dataset has since standardised `today_sensors` in place: that is bug b1's doing.)"
@@ -379,7 +542,35 @@ b6 = Question(
     ),
     "today_sensors = live_sensors[::-1].copy()\ntoday_energy = live_energy[::-1].copy()",
     given=("today_energy", "live_sensors", "live_energy"),
+    inputs=lambda: _b6_inputs(),
+    examples=(
+        right(lambda cell: np.ascontiguousarray(cell.live_sensors[::-1])),
+        right(lambda cell: cell.live_sensors[::-1].copy()),
+        mistake(lambda cell: cell.live_sensors[::-1], "is a reversed view of `live_sensors`"),
+        mistake(lambda cell: cell.live_sensors, "newest first"),
+        mistake(lambda cell: cell.live_sensors[::-1, ::-1].copy(), "time order"),
+        changed_input(
+            lambda cell: cell.live_sensors[::-1].copy(),
+            "needs `live_sensors` from the data cell",
+            live_sensors=lambda live: live[:5],
+        ),
+        *perturbed(
+            lambda cell: cell.live_sensors[::-1].copy(),
+            dtype=ACCEPTED,
+            copy=ACCEPTED,
+            shape="shape `(1, 12, 3)`",
+            nan="time order",
+            type="still a tensor",
+        ),
+    ),
 )
+
+
+def _b6_inputs() -> dict[str, Any]:
+    """The live feed, newest hour first, and today's energy already in time order."""
+    live_sensors = _sensors()[-LIVE_HOURS:][::-1].copy()
+    live_energy = np.linspace(20.0, 40.0, LIVE_HOURS)[::-1].copy()
+    return {"live_sensors": live_sensors, "live_energy": live_energy, "today_energy": live_energy[::-1].copy()}
 
 
 # ---- the report over all six -----------------------------------------------------------------------------
@@ -510,7 +701,9 @@ def bug_report(namespace: object, details: bool = False) -> Report:
     for bug in BUGS:
         try:
             results.append(_check_bug(bug, namespace))
-        except Exception as exc:  # a mapping odd enough to fail on lookup
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a mapping odd enough to fail on lookup
             text = f"the notebook's variables could not be read (`{type(exc).__name__}`)."
             results.append(Feedback(Status.NOT_ATTEMPTED, bug.question.qid, text))
     return Report(tuple(results), details)
