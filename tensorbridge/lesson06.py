@@ -388,6 +388,7 @@ def _check_q3(answer: object) -> str:
     if isinstance(answer, torch.Tensor):
         raise Mismatch("you passed a tensor; this check wants the function itself: `q3.check(to_batch)`.")
     rows = _rows()
+    torch.set_warn_always(True)  # PyTorch gives the slow-path warning once a session otherwise; check() restores it
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         batch = call_learner(answer, rows)

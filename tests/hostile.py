@@ -31,6 +31,7 @@ import tensorbridge  # noqa: E402
 from tensorbridge.questions import Question, ____  # noqa: E402
 
 LIMIT_SECONDS, LIMIT_CHARS = 1.0, 500
+WRONG: list[str] = []  # what each wrong verdict was, for the report
 
 
 def questions() -> list[Question]:
@@ -89,7 +90,9 @@ def session() -> tuple[Any, ...]:
     )
 
 
-def _call(count: Counter, check: Callable[[], Any], verdict: Callable[[Any], bool] | None = None) -> None:
+def _call(
+    count: Counter, check: Callable[[], Any], verdict: Callable[[Any], bool] | None = None, name: str = ""
+) -> None:
     count["inputs"] += 1
     before = session()
     start = time.perf_counter()
@@ -110,6 +113,7 @@ def _call(count: Counter, check: Callable[[], Any], verdict: Callable[[Any], boo
         count["long messages"] += 1
     if verdict is not None and not verdict(feedback):
         count["wrong verdicts"] += 1
+        WRONG.append(f"{name}: {feedback.text()[:300]}")
 
 
 def survey(huge: bool = True) -> Counter:
@@ -132,9 +136,10 @@ def survey(huge: bool = True) -> Counter:
                     count,
                     lambda q=question, e=example: q.run_example(e),
                     lambda feedback, e=example: feedback.status is e.status and e.says in feedback.text(),
+                    f"{question.qid} {example.kind}",
                 )
         for qid, answer, status in KNOWN:
-            _call(count, lambda q=by_id[qid], a=answer: q.check(a()), lambda f, s=status: f.status.value == s)
+            _call(count, lambda q=by_id[qid], a=answer: q.check(a()), lambda f, s=status: f.status.value == s, qid)
     return count
 
 

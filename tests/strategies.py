@@ -136,7 +136,14 @@ def raising(error: BaseException):
     return learner_function
 
 
-hostile_objects = st.sampled_from([Hostile(), Departing(), [Departing()], {"A": Departing()}])
+class Explosive(Departing):
+    """``Departing`` with a working ``repr``, so that hypothesis can show it (it describes its strategies)."""
+
+    def __repr__(self) -> str:
+        return "Explosive()"
+
+
+hostile_objects = st.sampled_from([Explosive(), [Explosive()], {"A": Explosive()}, (Explosive(), 1)])
 raising_functions = st.sampled_from(
     [raising(e) for e in (SystemExit(0), Quit(), GeneratorExit(), RecursionError(), MemoryError())]
 )
