@@ -14,6 +14,9 @@ import pytest
 OFFLINE = str(Path(__file__).resolve().parent / "tests" / "offline")
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (OFFLINE, os.environ.get("PYTHONPATH", "")) if p)
 
+# `course.py update` keeps a learner's changed notebook beside the course's as yours-NAME: theirs, not a lesson to test.
+collect_ignore_glob = ["*/yours-*.ipynb"]
+
 GPU_TAG = "gpu"
 NO_GPU_REASON = "GPU cell: no CUDA device on this machine (the lesson's 'Recorded on ...' cells show a real GPU run)"
 
