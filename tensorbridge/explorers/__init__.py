@@ -1,5 +1,6 @@
 """Interactive explorers, one per lesson: thin ipywidgets views over plain functions."""
 
+from .batches import collate_explorer
 from .casting import casting_explorer
 from .constructors import constructor_explorer
 from .layout import layout_explorer
@@ -11,6 +12,7 @@ from .transfers import plot_bandwidth, transfer_explorer
 __all__ = [
     "casting_explorer",
     "chain_explorer",
+    "collate_explorer",
     "constructor_explorer",
     "layout_explorer",
     "performance_explorer",
@@ -28,4 +30,5 @@ EXPLORERS = {
     "transfer_explorer": transfer_explorer,
     "layout_explorer": layout_explorer,
     "performance_explorer": performance_explorer,
+    "collate_explorer": collate_explorer,
 }
