@@ -57,7 +57,9 @@ def collate_explorer() -> Explorer:
     """What batch does the default collate build from these items? Calls the real ``default_collate``."""
     controls = {
         "kind": widgets.Dropdown(options=list(KINDS), value="NumPy array", description="each item"),
-        "dtype": widgets.ToggleButtons(options=list(DTYPES), value="float64", description="dtype"),
+        "dtype": widgets.ToggleButtons(
+            options=list(DTYPES), value="float64", description="dtype", style={"button_width": "5.5em"}
+        ),
         "ragged": widgets.Checkbox(value=False, description="items of different lengths", indent=False),
     }
     return Explorer("DataLoader: what batch does the default collate build?", controls, collate, render)
