@@ -14,6 +14,7 @@ from .questions import (
     call_learner,
     choice_question,
     expect_array,
+    expect_device,
     expect_dtype,
     expect_dtype_answer,
     expect_shape,
@@ -30,6 +31,7 @@ _Q1_LABELS = np.array([0, 2, 1, 0])
 
 def _check_q1(answer: object) -> str:
     y = expect_tensor(answer, "your answer")
+    expect_device(y, "cpu", "your tensor")
     if y.is_floating_point():
         raise Mismatch(
             f"your labels are {y.dtype}. `F.cross_entropy` reads a 1-D float target as nothing it accepts: "
@@ -100,6 +102,7 @@ _Q3_IMAGE = (np.arange(4 * 6 * 3).reshape(4, 6, 3) * 3 % 256).astype(np.uint8)
 
 def _check_q3(answer: object) -> str:
     x = expect_tensor(answer, "your answer")
+    expect_device(x, "cpu", "your tensor")
     expected = torch.from_numpy(_Q3_IMAGE).permute(2, 0, 1).unsqueeze(0).double() / 255
     if tuple(x.shape) == (1, 4, 6, 3):
         raise Mismatch("your tensor is N x H x W x C, channels last; a model's convolutions want N x C x H x W.")
@@ -169,6 +172,7 @@ def _check_q5(answer: object) -> str:
     if isinstance(answer, np.ndarray):
         raise Mismatch(f"your answer is still a NumPy array ({answer.dtype}); the task asks for a tensor.")
     x = expect_tensor(answer, "your answer")
+    expect_device(x, "cpu", "your tensor")
     expect_shape(x, (4,), "your tensor")
     if not x.is_floating_point():
         raise Mismatch(f"your tensor is {x.dtype}; integers cannot hold the missing value as NaN. Use float32.")
