@@ -102,9 +102,19 @@ def _editable_metadata(cell: nbformat.NotebookNode) -> dict:
     return {key: value for key, value in cell.metadata.items() if key != "execution"}
 
 
+def source_digest(source: str) -> str:
+    """A short fingerprint of one cell's source, as progress compares it (``progress.untouched``)."""
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
 def exercise_from(solution: nbformat.NotebookNode, solution_name: str) -> nbformat.NotebookNode:
-    """The exercise notebook for a solution notebook, unexecuted."""
+    """The exercise notebook for a solution notebook, unexecuted.
+
+    Its metadata records each answer cell's source as built, so that progress can tell a cell the learner has not
+    touched (a "fix this code" question starts from code that its check calls wrong) from one they have.
+    """
     nb = nbformat.v4.new_notebook(metadata=dict(solution.metadata))
+    answer_cells = {}
     for cell in solution.cells:
         if cell.cell_type == "code":
             new = nbformat.v4.new_code_cell(strip_code(cell.source), metadata=_editable_metadata(cell))
@@ -113,8 +123,14 @@ def exercise_from(solution: nbformat.NotebookNode, solution_name: str) -> nbform
         else:
             new = nbformat.v4.new_raw_cell(cell.source, metadata=_editable_metadata(cell))
         new.id = cell.get("id", new.id)
+        if cell.cell_type == "code" and new.source != cell.source:
+            answer_cells[new.id] = source_digest(new.source)
         nb.cells.append(new)
-    nb.metadata["tensorbridge"] = {"generated_from": f"solutions/{solution_name}", "sources": sources_digest(nb)}
+    nb.metadata["tensorbridge"] = {
+        "generated_from": f"solutions/{solution_name}",
+        "sources": sources_digest(nb),
+        "answer_cells": answer_cells,
+    }
     return nb
 
 

@@ -49,6 +49,7 @@ class Feedback:
     message: str
     details: tuple[str, ...] = ()
     code: str = ""
+    solved_before: bool = False  # not attempted now, but solved earlier in this session
 
     @property
     def solved(self) -> bool:
@@ -82,5 +83,7 @@ class Feedback:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
         data = {"text/plain": self.text(), "text/html": self._repr_html_()}
-        metadata = {"tensorbridge": {"question": self.question, "status": self.status.value}}
-        return data, metadata
+        record = {"question": self.question, "status": self.status.value}
+        if self.solved_before:
+            record["solved_before"] = True
+        return data, {"tensorbridge": record}

@@ -7,7 +7,18 @@ import torch
 
 from .devices import best_device, devices, has_cuda
 from .explorers import widget_check
-from .questions import Question, ____, expect_device, expect_dtype, expect_tensor, expect_values
+from .questions import (
+    ACCEPTED,
+    Question,
+    ____,
+    expect_device,
+    expect_dtype,
+    expect_tensor,
+    expect_values,
+    mistake,
+    perturbed,
+    right,
+)
 from .setup_check import check_versions, format_checks
 
 __all__ = [
@@ -36,6 +47,22 @@ practice = Question(
     _check_practice,
     ("`torch.zeros` takes the size you want.", "`torch.zeros(3)` makes three float32 zeros."),
     "t = torch.zeros(3)",
+    examples=(
+        right(lambda cell: torch.zeros(3)),
+        right(lambda cell: torch.tensor([0, 0, 0])),
+        mistake(lambda cell: torch.zeros(2), "shape `(2,)`; expected `(3,)`"),
+        mistake(lambda cell: torch.ones(3), "different values"),
+        mistake(lambda cell: np.zeros(3), "still a NumPy array"),
+        *perturbed(
+            lambda cell: torch.zeros(3),
+            dtype=ACCEPTED,
+            copy=ACCEPTED,
+            shape="shape `(1, 3)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -56,6 +83,22 @@ q1 = Question(
         "`torch.tensor([1, 2, 3])`",
     ),
     "t = torch.tensor([1, 2, 3])",
+    examples=(
+        right(lambda cell: torch.tensor([1, 2, 3])),
+        right(lambda cell: torch.arange(1, 4)),
+        mistake(lambda cell: torch.tensor([1.0, 2.0, 3.0]), "dtype `torch.float32`; expected `torch.int64`"),
+        mistake(lambda cell: torch.Tensor([1, 2, 3]), "dtype `torch.float32`"),
+        mistake(lambda cell: [1, 2, 3], "`list`"),
+        mistake(lambda cell: torch.tensor([1, 2]), "shape `(2,)`"),
+        *perturbed(
+            lambda cell: torch.tensor([1, 2, 3]),
+            dtype="dtype `torch.float64`",
+            copy=ACCEPTED,
+            shape="shape `(1, 3)`",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -76,6 +119,23 @@ q2 = Question(
         "`torch.from_numpy(x)` is the most direct.",
     ),
     "t = torch.from_numpy(x)",
+    inputs=lambda: {"x": np.array([0.5, 1.5])},
+    examples=(
+        right(lambda cell: torch.from_numpy(cell.x)),
+        right(lambda cell: torch.tensor(cell.x)),
+        mistake(lambda cell: torch.Tensor(cell.x), "dtype `torch.float32`; expected `torch.float64`"),
+        mistake(lambda cell: torch.tensor([0.5, 1.5]), "dtype `torch.float32`"),
+        mistake(lambda cell: cell.x, "still a NumPy array"),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.x),
+            dtype="dtype `torch.float32`",
+            copy=ACCEPTED,
+            shape="shape `(1, 2)`",
+            nan="different values",
+            device="is on `meta`; the task asks for `cpu`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 

@@ -9,10 +9,14 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from .feedback import Status
 from .questions import (
+    ACCEPTED,
+    Example,
     Mismatch,
     Question,
     ____,
+    changed_input,
     choice_question,
     expect_copy,
     expect_device,
@@ -23,6 +27,9 @@ from .questions import (
     expect_shares,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
 )
 
 __all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "warning_from"]
@@ -72,6 +79,25 @@ q1 = Question(
     ),
     "t = torch.from_numpy(a)",
     given=("a",),
+    inputs=lambda: {"a": np.arange(6, dtype=np.float32)},
+    examples=(
+        right(lambda cell: torch.from_numpy(cell.a)),
+        right(lambda cell: torch.as_tensor(cell.a)),
+        right(lambda cell: torch.Tensor(cell.a)),
+        mistake(lambda cell: torch.tensor(cell.a), "is a copy"),
+        mistake(lambda cell: torch.from_numpy(cell.a).double(), "dtype `torch.float64`; expected `torch.float32`"),
+        mistake(lambda cell: cell.a, "still a NumPy array"),
+        changed_input(lambda cell: torch.from_numpy(cell.a), "should be the array `a`", a=lambda a: a * 2),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.a),
+            dtype="dtype `torch.float64`",
+            copy="is a copy",
+            shape="shape `(1, 6)`; expected `(6,)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -101,6 +127,25 @@ q2 = Question(
     ),
     "t = torch.tensor(a)",
     given=("a",),
+    inputs=lambda: {"a": np.linspace(0, 1, 5)},
+    examples=(
+        right(lambda cell: torch.tensor(cell.a)),
+        right(lambda cell: torch.from_numpy(cell.a.copy())),
+        right(lambda cell: torch.from_numpy(cell.a).clone()),
+        mistake(lambda cell: torch.from_numpy(cell.a), "shares memory with `a`"),
+        mistake(lambda cell: torch.as_tensor(cell.a), "shares memory with `a`"),
+        mistake(lambda cell: torch.Tensor(cell.a), "float32"),
+        changed_input(lambda cell: torch.tensor(cell.a), "should be the array `a`", a=lambda a: a.astype(np.float32)),
+        *perturbed(
+            lambda cell: torch.tensor(cell.a),
+            dtype="float32",
+            copy=ACCEPTED,
+            shape="shape `(1, 5)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -121,6 +166,24 @@ q3 = Question(
         "`torch.tensor(labels, dtype=torch.float32)` or `torch.as_tensor(labels, dtype=torch.float32)`.",
     ),
     "y = torch.as_tensor(labels, dtype=torch.float32)",
+    inputs=lambda: {"labels": np.array([0, 1, 1, 0, 2])},
+    examples=(
+        right(lambda cell: torch.as_tensor(cell.labels, dtype=torch.float32)),
+        right(lambda cell: torch.tensor(cell.labels, dtype=torch.float32)),
+        right(lambda cell: torch.from_numpy(cell.labels).float()),
+        mistake(lambda cell: torch.from_numpy(cell.labels), "dtype `torch.int64`"),
+        mistake(lambda cell: torch.tensor(cell.labels, dtype=torch.float64), "dtype `torch.float64`"),
+        mistake(lambda cell: cell.labels.astype(np.float32), "still a NumPy array"),
+        *perturbed(
+            lambda cell: torch.tensor(cell.labels, dtype=torch.float32),
+            dtype="dtype `torch.float64`",
+            copy=ACCEPTED,
+            shape="shape `(1, 5)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -147,6 +210,23 @@ q4 = Question(
     ),
     "t = torch.from_numpy(counts)",
     given=("counts",),
+    inputs=lambda: {"counts": np.array([3, 0, 7], dtype=np.int64)},
+    examples=(
+        right(lambda cell: torch.from_numpy(cell.counts)),
+        right(lambda cell: torch.as_tensor(cell.counts)),
+        mistake(lambda cell: torch.Tensor(cell.counts), "float32, the default dtype"),
+        mistake(lambda cell: torch.tensor(cell.counts), "is a copy"),
+        mistake(lambda cell: torch.from_numpy(cell.counts.astype(np.int32)), "dtype `torch.int32`"),
+        changed_input(lambda cell: torch.from_numpy(cell.counts), "should be the array `counts`", counts=np.sort),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.counts),
+            dtype="dtype `torch.float64`",
+            copy="is a copy",
+            shape="shape `(1, 3)`",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -172,6 +252,25 @@ q5 = Question(
         "`batch = torch.from_numpy(np.stack(rows))`",
     ),
     "batch = torch.from_numpy(np.stack(rows))",
+    inputs=lambda: {"rows": [np.full(4, i, dtype=np.float32) for i in range(3)]},
+    examples=(
+        right(lambda cell: torch.from_numpy(np.stack(cell.rows))),
+        right(lambda cell: torch.stack([torch.from_numpy(r) for r in cell.rows])),
+        right(lambda cell: torch.tensor(np.array(cell.rows))),
+        mistake(lambda cell: np.stack(cell.rows), "still a NumPy array"),
+        mistake(lambda cell: torch.from_numpy(np.concatenate(cell.rows)), "shape `(12,)`; expected `(3, 4)`"),
+        mistake(lambda cell: torch.from_numpy(np.stack(cell.rows, axis=1)), "shape `(4, 3)`"),
+        mistake(lambda cell: torch.tensor(np.stack(cell.rows), dtype=torch.float64), "dtype `torch.float64`"),
+        *perturbed(
+            lambda cell: torch.from_numpy(np.stack(cell.rows)),
+            dtype="dtype `torch.float64`",
+            copy=ACCEPTED,
+            shape="shape `(1, 3, 4)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -193,6 +292,24 @@ q6 = Question(
         "`s = torch.tensor(x)`",
     ),
     "s = torch.tensor(x)",
+    inputs=lambda: {"x": np.float64(2.5)},
+    examples=(
+        right(lambda cell: torch.tensor(cell.x)),
+        right(lambda cell: torch.as_tensor(cell.x)),
+        right(lambda cell: torch.from_numpy(np.array(cell.x))),
+        mistake(lambda cell: torch.tensor([cell.x]), "shape `(1,)`; expected `()`"),
+        mistake(lambda cell: torch.tensor(float(cell.x), dtype=torch.float32), "dtype `torch.float32`"),
+        mistake(lambda cell: cell.x, "`numpy.float64`"),
+        *perturbed(
+            lambda cell: torch.tensor(cell.x),
+            dtype="dtype `torch.float32`",
+            copy=ACCEPTED,
+            shape="shape `(1,)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -216,6 +333,15 @@ q7 = Question(
         "`torch.Tensor` ignores the array's dtype: it always makes `torch.get_default_dtype()`.",
     ),
     "answer = torch.float32",
+    examples=(
+        right(lambda cell: torch.float32),
+        right(lambda cell: "torch.float32"),
+        Example("type", lambda cell: " float32", status=Status.CORRECT),
+        mistake(lambda cell: torch.int64, "the array's dtype"),
+        mistake(lambda cell: torch.float64, "NumPy's default float"),
+        mistake(lambda cell: np.float32, "NumPy dtype"),
+        mistake(lambda cell: "float" * 1000, "is not a torch dtype"),
+    ),
 )
 
 _Q8_WHY = {
@@ -239,5 +365,12 @@ q8 = choice_question(
         "A tensor can only share an array's memory when no dtype change is needed.",
         "`torch.tensor` never shares. `torch.Tensor` shares only float32 arrays.",
         "`astype` returns a new array (a copy) unless you pass `copy=False` and the dtype already matches.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "B"}, "B does not: `torch.tensor` always copies"),
+        mistake(lambda cell: {"A", "C"}, "D does too"),
+        mistake(lambda cell: {"A", "C", "D", "F"}, "F does not"),
+        mistake(lambda cell: "AX", "`X` is not one of the lines"),
+        Example("type", lambda cell: {"A", "C", "D", ""}, status=Status.CORRECT),
     ),
 )

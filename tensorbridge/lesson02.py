@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
 import torch
 
+from .feedback import Status
 from .questions import (
+    ACCEPTED,
+    Example,
     Mismatch,
     Question,
     ____,
@@ -22,6 +26,9 @@ from .questions import (
     expect_shape,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
 )
 
 __all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "train_step"]
@@ -44,18 +51,27 @@ def _fresh_model() -> torch.nn.Linear:
         return torch.nn.Linear(3, 1)
 
 
+def _is_number(value: object) -> bool:
+    """A real number: a Python int or float, or a NumPy one (what ``list(t.numpy())`` holds); not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _number_list(value: object, count: int) -> list[int | float]:
-    """A predicted list of values, given as a list, tuple, tensor or array."""
+    """A predicted list of values, given as a list, tuple, tensor or array; its size is checked before it is read."""
     if isinstance(value, (torch.Tensor, np.ndarray)):
+        if value.ndim != 1 or value.shape[0] != count:
+            raise Mismatch(f"the line gives {count} values; your answer has shape `{tuple(value.shape)}`.")
+        if isinstance(value, torch.Tensor) and value.is_meta:
+            raise Mismatch("your tensor is on `meta`, which holds no values; answer with a list of numbers.")
         value = value.tolist()
     if not isinstance(value, (list, tuple)):
         raise Mismatch(f"answer with a list of {count} numbers such as `[1, 2, 3, 4]`; got {a_type(value)}.")
     if len(value) != count:
         raise Mismatch(f"the line gives {count} values; your list has {len(value)}.")
-    if not all(isinstance(v, (int, float)) for v in value):
-        odd = next(v for v in value if not isinstance(v, (int, float)))
+    if not all(_is_number(v) for v in value):
+        odd = next(v for v in value if not _is_number(v))
         raise Mismatch(f"every item should be a number; `{describe(odd)}` is {a_type(odd)}.")
-    return list(value)
+    return [int(v) if isinstance(v, numbers.Integral) else float(v) for v in value]
 
 
 def _predicted_values(value: object, expected: list[int], patterns: Mapping[tuple, str], why: list[str]) -> None:
@@ -66,7 +82,7 @@ def _predicted_values(value: object, expected: list[int], patterns: Mapping[tupl
     if tuple(got) in patterns:
         raise Mismatch(patterns[tuple(got)])
     wrong = [
-        f"value {i}: you have {g!r}, the cast gives {e!r} ({w})."
+        f"value {i}: you have {describe(g)}, the cast gives {e!r} ({w})."
         for i, (g, e, w) in enumerate(zip(got, expected, why, strict=True))
         if g != e
     ]
@@ -83,7 +99,7 @@ def _as_numpy_dtype(value: object) -> np.dtype:
         try:
             return np.dtype(name)
         except TypeError:
-            raise Mismatch(f"`{value}` is not a NumPy dtype; answer with one such as `np.float32`.") from None
+            raise Mismatch(f"`{describe(value)}` is not a NumPy dtype; answer with one such as `np.float32`.") from None
     if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
         return np.dtype(value)
     raise Mismatch(f"expected a NumPy dtype such as `np.float32`; got {a_type(value)}.")
@@ -163,6 +179,24 @@ q1 = Question(
         "`return torch.from_numpy(raw.astype(np.float32))`, or `torch.as_tensor(raw, dtype=torch.float32)`.",
     ),
     "def load_features(raw):\n    return torch.from_numpy(raw.astype(np.float32))",
+    examples=(
+        right(lambda cell: lambda raw: torch.from_numpy(raw.astype(np.float32))),
+        right(lambda cell: lambda raw: torch.as_tensor(raw, dtype=torch.float32)),
+        mistake(lambda cell: lambda raw: torch.from_numpy(raw), "still float64"),
+        mistake(lambda cell: lambda raw: torch.from_numpy(raw).half(), "float16"),
+        mistake(lambda cell: lambda raw: torch.from_numpy(raw).long(), "an integer cast drops the features' fractions"),
+        mistake(lambda cell: torch.zeros(8, 3), "you passed a tensor"),
+        mistake(lambda cell: lambda raw: ____, "still returns `____`", Status.NOT_ATTEMPTED),
+        *perturbed(
+            lambda cell: lambda raw: torch.from_numpy(raw.astype(np.float32)),
+            dtype="still float64",
+            copy=ACCEPTED,
+            shape="shape `(1, 8, 3)`",
+            nan="different values",
+            device="your batch is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 _Q2_WHY = {
@@ -185,6 +219,11 @@ q2 = choice_question(
         "A cast to the dtype a tensor already has has nothing to do.",
         "`.float()`, `.to(dtype)` and `.type(dtype)` all return the tensor itself when its dtype already matches.",
         "Only a dtype change, `copy=True`, or `clone()` makes a new tensor.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "C"}, "E does too"),
+        mistake(lambda cell: {"A", "B", "C", "E"}, "B does not"),
+        mistake(lambda cell: {"A", "C", "E", "F"}, "F does not: `clone()` always copies"),
     ),
 )
 
@@ -214,6 +253,16 @@ q3 = Question(
         "2.9 → 2 and -2.9 → -2.",
     ),
     "answer = [2, -2, 0, 0]",
+    examples=(
+        right(lambda cell: [2, -2, 0, 0]),
+        right(lambda cell: torch.tensor([2.9, -2.9, 0.5, -0.5]).to(torch.int64)),
+        Example("type", lambda cell: list(np.array([2, -2, 0, 0])), status=Status.CORRECT),
+        mistake(lambda cell: [3, -3, 0, 0], "you rounded"),
+        mistake(lambda cell: [2, -3, 0, -1], "that is `floor`"),
+        mistake(lambda cell: [2, -2, 0], "the line gives 4 values; your list has 3"),
+        Example("nan", lambda cell: [2, -2, 0, float("nan")], "1 of your 4 values is off"),
+        Example("shape", lambda cell: np.array([[2, -2], [0, 0]]), "shape `(2, 2)`"),
+    ),
 )
 
 _Q4_EXPECTED = [255, 0, 44, 255]
@@ -239,6 +288,17 @@ q4 = Question(
         "300 → 300 - 256 = 44, and -1 → -1 + 256 = 255.",
     ),
     "answer = [255, 0, 44, 255]",
+    examples=(
+        right(lambda cell: [255, 0, 44, 255]),
+        right(lambda cell: torch.tensor([255, 256, 300, -1]).to(torch.uint8)),
+        Example(
+            "type", lambda cell: list(torch.tensor([255, 0, 44, 255], dtype=torch.uint8).numpy()), status=Status.CORRECT
+        ),
+        mistake(lambda cell: [255, 255, 255, 0], "you clamped"),
+        mistake(lambda cell: [255, 256, 300, -1], "uint8 holds only 0..255"),
+        mistake(lambda cell: [255, 0, 44, -1], "value 3: you have -1"),
+        Example("nan", lambda cell: [255, 0, float("nan"), 255], "is off"),
+    ),
 )
 
 _Q5_WRONG = {
@@ -265,6 +325,13 @@ q5 = Question(
         "`torch.get_default_dtype()` is float32.",
     ),
     "answer = torch.float32",
+    examples=(
+        right(lambda cell: torch.float32),
+        right(lambda cell: "float32"),
+        mistake(lambda cell: torch.float64, "NumPy 2's answer"),
+        mistake(lambda cell: torch.int64, "0.5 cannot live in an int64"),
+        mistake(lambda cell: np.float64, "is a NumPy dtype"),
+    ),
 )
 
 _Q6_EXPECTED = {"A": torch.float64, "B": torch.float32, "C": torch.int16, "D": torch.float32}
@@ -277,7 +344,7 @@ _Q6_WHY = {
 
 
 def _check_q6(answer: object) -> str:
-    if not isinstance(answer, Mapping):
+    if not isinstance(answer, Mapping) or len(answer) > 2 * len(_Q6_EXPECTED):
         raise Mismatch(f"answer with a dict such as `{{'A': torch.float32, ...}}`; got {a_type(answer)}.")
     given = {str(k).strip().upper(): v for k, v in answer.items()}
     missing = sorted(set(_Q6_EXPECTED) - set(given))
@@ -306,6 +373,18 @@ q6 = Question(
         "uint8 and int8 have no common 8-bit type. `torch.result_type(x, y)` checks a pair without computing.",
     ),
     "answer = {'A': torch.float64, 'B': torch.float32, 'C': torch.int16, 'D': torch.float32}",
+    examples=(
+        right(lambda cell: {"A": torch.float64, "B": torch.float32, "C": torch.int16, "D": torch.float32}),
+        Example(
+            "type", lambda cell: {"a": "float64", "b": "float32", "c": "int16", "d": "float32"}, status=Status.CORRECT
+        ),
+        mistake(lambda cell: {"A": torch.float64, "B": torch.float64, "C": torch.int16, "D": torch.float32}, "B: "),
+        mistake(
+            lambda cell: {"A": torch.float64, "B": torch.float32, "C": torch.uint8, "D": torch.float64}, "2 of your 4"
+        ),
+        mistake(lambda cell: {"A": torch.float64, "B": torch.float32, "C": torch.int16}, "D is missing"),
+        mistake(lambda cell: {"A": torch.float64, "B": ____, "C": ____, "D": ____}, "", Status.NOT_ATTEMPTED),
+    ),
 )
 
 
@@ -331,6 +410,14 @@ q7 = Question(
         "float32 with float64 gives float64.",
     ),
     "answer = np.float64",
+    examples=(
+        right(lambda cell: np.float64),
+        right(lambda cell: np.dtype("float64")),
+        right(lambda cell: "np.float64"),
+        mistake(lambda cell: np.float32, "NumPy 1's answer"),
+        mistake(lambda cell: torch.float64, "is a torch dtype"),
+        mistake(lambda cell: "float16", "`float16` is not what you get"),
+    ),
 )
 
 _Q8_W = [1.5, 3.0e38, 1 / 3, -2.0e-5]
@@ -361,4 +448,21 @@ q8 = Question(
         "`a = w.float().numpy()`",
     ),
     "a = w.float().numpy()",
+    inputs=lambda: {"w": torch.tensor(_Q8_W, dtype=torch.bfloat16)},
+    examples=(
+        right(lambda cell: cell.w.float().numpy()),
+        right(lambda cell: cell.w.to(torch.float32).numpy()),
+        mistake(lambda cell: cell.w.half().numpy(), "65504"),
+        mistake(lambda cell: cell.w.double().numpy(), "twice the memory"),
+        mistake(lambda cell: cell.w.float(), "still a tensor"),
+        mistake(lambda cell: np.array(_Q8_W, dtype=np.float32), "different values"),
+        *perturbed(
+            lambda cell: cell.w.float().numpy(),
+            dtype="twice the memory",
+            copy=ACCEPTED,
+            shape="shape `(1, 4)`",
+            nan="different values",
+            type="still a tensor",
+        ),
+    ),
 )

@@ -9,14 +9,18 @@ import numpy as np
 import torch
 
 from .devices import has_cuda
+from .feedback import Status
 from .memory import shares_memory
 from .questions import (
+    ACCEPTED,
+    Example,
     LearnerCodeError,
     Mismatch,
     Question,
     ____,
     a_type,
     call_learner,
+    changed_input,
     choice_question,
     describe,
     expect_array,
@@ -25,6 +29,9 @@ from .questions import (
     expect_shares,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
 )
 
 __all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
@@ -65,6 +72,23 @@ q1 = Question(
     ),
     "a = w.detach().numpy()",
     given=("w",),
+    inputs=lambda: {"w": torch.linspace(0, 1, 5, requires_grad=True)},
+    examples=(
+        right(lambda cell: cell.w.detach().numpy()),
+        right(lambda cell: cell.w.numpy(force=True)),
+        mistake(lambda cell: cell.w.detach().numpy().copy(), "your array is a copy"),
+        mistake(lambda cell: cell.w.detach().clone().numpy(), "your array is a copy"),
+        mistake(lambda cell: cell.w.detach(), "still a tensor"),
+        changed_input(lambda cell: cell.w.detach().numpy(), "should be the tensor `w`", w=lambda w: w.detach()),
+        *perturbed(
+            lambda cell: cell.w.detach().numpy(),
+            dtype="dtype `float64`; expected `float32`",
+            copy="your array is a copy",
+            shape="shape `(1, 5)`",
+            nan="different values",
+            type="still a tensor",
+        ),
+    ),
 )
 
 # ---- q2: which lines work on a tensor that requires grad -------------------------------------------
@@ -92,6 +116,11 @@ q2 = choice_question(
         "`.cpu()` is free on a CPU tensor: it returns the tensor itself, `requires_grad` and all.",
         "`.tolist()` and `.item()` copy values out and do not care about grad, but `.item()` wants one element.",
     ),
+    mistakes=(
+        mistake(lambda cell: {"B", "C", "D", "F", "H"}, "C does not"),
+        mistake(lambda cell: {"B", "D", "F", "G", "H"}, "G does not"),
+        mistake(lambda cell: {"B", "D"}, "F does too"),
+    ),
 )
 
 # ---- q3: which results share memory ----------------------------------------------------------------
@@ -117,6 +146,11 @@ q3 = choice_question(
         "Only two things in the list copy on purpose; one more copies by default.",
         "`np.asarray` shares when it can; `np.array` copies unless told otherwise.",
         "`numpy(force=True)` has nothing to force on a plain CPU float tensor.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "B", "C", "D", "F"}, "C does not"),
+        mistake(lambda cell: {"A", "F"}, "B does too"),
+        mistake(lambda cell: {"A", "B", "D", "F", "G"}, "G does not"),
     ),
 )
 
@@ -149,6 +183,24 @@ q4 = Question(
     ),
     "a = t.numpy().copy()",
     given=("t",),
+    inputs=lambda: {"t": torch.arange(4.0)},
+    examples=(
+        right(lambda cell: cell.t.numpy().copy()),
+        right(lambda cell: cell.t.clone().numpy()),
+        right(lambda cell: np.array(cell.t.numpy())),
+        mistake(lambda cell: cell.t.numpy(), "shares memory with `t`"),
+        mistake(lambda cell: np.asarray(cell.t), "shares memory with `t`"),
+        mistake(lambda cell: np.array(cell.t.tolist()), "round trip through `.tolist()`"),
+        changed_input(lambda cell: cell.t.numpy().copy(), "should be the tensor `t`", t=lambda t: t + 1),
+        *perturbed(
+            lambda cell: cell.t.numpy().copy(),
+            dtype="float64",
+            copy=ACCEPTED,
+            shape="shape `(1, 4)`",
+            nan="different values",
+            type="still a tensor",
+        ),
+    ),
 )
 
 # ---- q5: the conjugate bit -------------------------------------------------------------------------
@@ -183,6 +235,22 @@ q5 = Question(
         "`a = z.resolve_conj().numpy()` (or `a = z.numpy(force=True)`)",
     ),
     "a = z.resolve_conj().numpy()",
+    inputs=lambda: {"z": torch.tensor([1 + 2j, 3 - 4j]).conj()},
+    examples=(
+        right(lambda cell: cell.z.resolve_conj().numpy()),
+        right(lambda cell: cell.z.numpy(force=True)),
+        mistake(lambda cell: cell.z.conj().numpy(), "values *before* conjugation"),
+        mistake(lambda cell: cell.z.resolve_conj().numpy().real, "imaginary parts are gone"),
+        mistake(lambda cell: cell.z.resolve_conj().numpy().astype(np.complex128), "dtype `complex128`"),
+        *perturbed(
+            lambda cell: cell.z.resolve_conj().numpy(),
+            dtype="imaginary parts are gone",
+            copy=ACCEPTED,
+            shape="shape `(1, 2)`",
+            nan="different values",
+            type="still a tensor",
+        ),
+    ),
 )
 
 # ---- q6: a scalar loss for logging -----------------------------------------------------------------
@@ -203,7 +271,7 @@ def _check_q6(answer: object) -> str:
         raise Mismatch(f"your answer is a NumPy scalar (`{type(answer).__name__}`); expected a plain Python `float`.")
     if type(answer) is not float:
         raise Mismatch(f"your answer is {a_type(answer)} (`{describe(answer)}`); expected a Python `float`.")
-    if abs(answer - _Q6_VALUE) > 1e-6:
+    if not abs(answer - _Q6_VALUE) <= 1e-6:  # written so that NaN fails too
         raise Mismatch(f"your value is {answer!r}; the loss is {_Q6_VALUE:.7f}.")
     return "`.item()` copies the one value out as a Python float, with no warning about grad."
 
@@ -218,16 +286,34 @@ q6 = Question(
         "`value = loss.item()`",
     ),
     "value = loss.item()",
+    inputs=lambda: {"loss": ((torch.tensor([0.0, 2.0, 4.0], requires_grad=True) - 1) ** 2).mean()},
+    examples=(
+        right(lambda cell: cell.loss.item()),
+        right(lambda cell: float(cell.loss)),
+        mistake(lambda cell: cell.loss, "still attached to the graph"),
+        mistake(lambda cell: cell.loss.detach().numpy(), "0-d NumPy array"),
+        mistake(lambda cell: np.float32(cell.loss.item()), "NumPy scalar"),
+        mistake(lambda cell: cell.loss.item() * 2, "the loss is 3.6666667"),
+        Example("nan", lambda cell: float("nan"), "your value is nan"),
+        Example("type", lambda cell: str(cell.loss.item()), "expected a Python `float`"),
+    ),
 )
 
 # ---- q7: predict what the array holds --------------------------------------------------------------
 
 
 def _check_q7(answer: object) -> str:
-    if isinstance(answer, torch.Tensor):
-        answer = answer.detach().cpu().resolve_conj().resolve_neg().numpy()
-    if not isinstance(answer, (list, tuple, np.ndarray)):
+    if not isinstance(answer, (list, tuple, np.ndarray, torch.Tensor)):
         raise Mismatch(f"answer with a list of three numbers such as `[0, 0, 0]`; got {a_type(answer)}.")
+    size = answer.shape if isinstance(answer, (np.ndarray, torch.Tensor)) else (len(answer),)
+    if tuple(size) != (3,):  # before anything reads the values, so that a huge answer is not copied
+        raise Mismatch(f"`a` has three elements; your answer has shape `{tuple(size)}`.")
+    if isinstance(answer, torch.Tensor):
+        if answer.is_meta or answer.layout != torch.strided:
+            raise Mismatch(
+                "answer with a list of three numbers such as `[0, 0, 0]`; this tensor's values cannot be read."
+            )
+        answer = answer.detach().cpu().resolve_conj().resolve_neg().numpy()
     try:
         got = np.asarray(answer)
     except (TypeError, ValueError):
@@ -258,6 +344,17 @@ q7 = Question(
         "`t += 1` changes that memory in place; `t = t * 2` makes new memory and moves the name `t` to it.",
     ),
     "answer = [1, 1, 1]",
+    examples=(
+        right(lambda cell: [1, 1, 1]),
+        right(lambda cell: np.ones(3, dtype=np.float32)),
+        right(lambda cell: torch.ones(3)),
+        mistake(lambda cell: [0, 0, 0], "works in place"),
+        mistake(lambda cell: [2, 2, 2], "is not in place"),
+        mistake(lambda cell: [1, 1], "three elements"),
+        Example("nan", lambda cell: [1, 1, float("nan")], "does not hold"),
+        Example("shape", lambda cell: [[1, 1, 1]], "three elements"),
+        Example("type", lambda cell: (1.0, 1.0, 1.0), status=Status.CORRECT),
+    ),
 )
 
 # ---- q8: a to_numpy that works for any tensor ------------------------------------------------------
@@ -342,4 +439,20 @@ q8 = Question(
         "`return t.numpy(force=True)`, or spelled out: `return t.detach().cpu().resolve_conj().resolve_neg().numpy()`",
     ),
     "def to_numpy(t):\n    return t.numpy(force=True)",
+    examples=(
+        right(lambda cell: lambda t: t.numpy(force=True)),
+        right(lambda cell: lambda t: t.detach().cpu().resolve_conj().resolve_neg().numpy()),
+        mistake(lambda cell: lambda t: t.numpy(), "requires grad", Status.ERROR),
+        mistake(lambda cell: lambda t: t.detach().cpu().numpy(), "conjugated tensor", Status.ERROR),
+        mistake(lambda cell: lambda t: t.detach().resolve_conj().resolve_neg().numpy().copy(), "your array is a copy"),
+        mistake(lambda cell: lambda t: ____, "still returns `____`", Status.NOT_ATTEMPTED),
+        *perturbed(
+            lambda cell: lambda t: t.numpy(force=True),
+            dtype="dtype `float64`",
+            copy="your array is a copy",
+            shape="shape `(1, 3)`",
+            nan="different values",
+            type="returned a tensor",
+        ),
+    ),
 )

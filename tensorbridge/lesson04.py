@@ -26,19 +26,27 @@ import torch
 import torch._dynamo  # noqa: F401
 
 from .devices import best_device, has_cuda
+from .feedback import Status
 from .questions import (
+    ACCEPTED,
+    Example,
     LearnerCodeError,
     Mismatch,
     Question,
     ____,
     a_type,
     call_learner,
+    defined,
+    describe,
     expect_array,
     expect_choices,
     expect_dtype,
     expect_shape,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
     wrong_type,
 )
 from .transfers import recorded, recorded_sweep, sweep
@@ -153,7 +161,7 @@ def _check_q1(answer: object) -> str:
             result = _run(fn, f"on {machine}")
         if isinstance(result, str):
             raise Mismatch(
-                f"on {machine}, your function returned the string `{result!r}`; return a `torch.device`, "
+                f"on {machine}, your function returned the string `{describe(result)}`; return a `torch.device`, "
                 f"such as `torch.device({expected!r})`.",
                 "A string works in `.to()`, but code that asks `device.type` needs a `torch.device`.",
             )
@@ -184,6 +192,15 @@ q1 = Question(
     "    if torch.backends.mps.is_available():\n"
     "        return torch.device('mps')\n"
     "    return torch.device('cpu')",
+    examples=(
+        right(lambda cell: defined(q1.answer)),
+        right(lambda cell: lambda: torch.device(best_device())),
+        mistake(lambda cell: lambda: "cuda" if torch.cuda.is_available() else "cpu", "returned the string `'cuda'`"),
+        mistake(lambda cell: lambda: torch.device("cuda"), "That machine has no `cuda`"),
+        mistake(lambda cell: lambda: torch.device("cuda" if torch.cuda.is_available() else "cpu"), "expected `mps`"),
+        mistake(lambda cell: lambda: None, "is `None`"),
+        mistake(lambda cell: torch.device("cpu"), "pass your function itself"),
+    ),
 )
 
 # ---- q2: weights that never get gradients -----------------------------------------------------------
@@ -251,6 +268,21 @@ q2 = Question(
         "`return torch.zeros(3, device=device, requires_grad=True)` (or `torch.zeros(3).to(device).requires_grad_()`)",
     ),
     "def init_weights(device):\n    return torch.zeros(3, device=device, requires_grad=True)",
+    examples=(
+        right(lambda cell: lambda device: torch.zeros(3, device=device, requires_grad=True)),
+        right(lambda cell: lambda device: torch.zeros(3).to(device).requires_grad_()),
+        mistake(lambda cell: lambda device: torch.zeros(3, requires_grad=True).to(device), "not a leaf"),
+        mistake(lambda cell: lambda device: torch.zeros(3, device=device), "do not require grad"),
+        mistake(lambda cell: lambda device: torch.ones(3, device=device, requires_grad=True), "Keep them zeros"),
+        mistake(lambda cell: lambda device: torch.zeros(3, requires_grad=True), "they belong on `meta`"),
+        *perturbed(
+            lambda cell: lambda device: torch.zeros(3, device=device, requires_grad=True),
+            dtype="dtype `torch.float64`",
+            copy="not a leaf",
+            shape="shape `(1, 3)`",
+            device="your weights are on `meta`; they belong on `cpu`",
+        ),
+    ),
 )
 
 # ---- q3: a batch onto the model's device ----------------------------------------------------------
@@ -304,6 +336,23 @@ q3 = Question(
         "`return batch.to(next(model.parameters()).device)`",
     ),
     "def to_model_device(batch, model):\n    return batch.to(next(model.parameters()).device)",
+    examples=(
+        right(lambda cell: lambda batch, model: batch.to(next(model.parameters()).device)),
+        right(lambda cell: lambda batch, model: batch.to(model.weight.device)),
+        mistake(lambda cell: lambda batch, model: batch, "your batch is on `cpu`; the model is on `meta`"),
+        mistake(lambda cell: lambda batch, model: batch.cuda(), "`.cuda()` works only where CUDA exists", Status.ERROR)
+        if not has_cuda()
+        else right(lambda cell: lambda batch, model: batch.to(next(model.parameters()).device)),
+        mistake(lambda cell: lambda batch, model: batch.to(best_device()), "the model is on `meta`"),
+        *perturbed(
+            lambda cell: lambda batch, model: batch.to(next(model.parameters()).device),
+            dtype="dtype `torch.float64`",
+            copy=ACCEPTED,
+            shape="shape `(1, 2, 4)`",
+            nan="different values",
+            device="for a model on the CPU, your batch is on `meta`",
+        ),
+    ),
 )
 
 # ---- q4: predictions as NumPy from any device --------------------------------------------------------
@@ -315,7 +364,9 @@ def _numpy_on_device_error(fn: Callable[..., Any], model: torch.nn.Module, x: to
         fn(copy.deepcopy(model).to(META), x.to(META))
     except TypeError as exc:
         return str(exc) if "numpy" in str(exc) else None
-    except Exception:  # copying out of `meta` fails too, and is what a function that works on a GPU does
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # copying out of `meta` fails too, and is what a function that works on a GPU does
         return None
     return None
 
@@ -359,6 +410,21 @@ q4 = Question(
         "`return model(x).detach().cpu().numpy()` (or `model(x).numpy(force=True)`)",
     ),
     "def predict_numpy(model, x):\n    return model(x).detach().cpu().numpy()",
+    examples=(
+        right(lambda cell: lambda model, x: model(x).detach().cpu().numpy()),
+        right(lambda cell: lambda model, x: model(x).numpy(force=True)),
+        mistake(lambda cell: lambda model, x: model(x).detach().numpy(), "not on the CPU"),
+        mistake(lambda cell: lambda model, x: np.array(model(x).tolist()), "your array is float64"),
+        mistake(lambda cell: lambda model, x: model(x).numpy(), "requires grad", Status.ERROR),
+        *perturbed(
+            lambda cell: lambda model, x: model(x).detach().cpu().numpy(),
+            dtype="your array is float64",
+            copy=ACCEPTED,
+            shape="shape `(1, 4, 2)`",
+            nan="different values",
+            type="still a tensor",
+        ),
+    ),
 )
 
 # ---- q5: overlap the copies back, safely ----------------------------------------------------------
@@ -482,6 +548,48 @@ q5 = Question(
     "    if device.type == 'cuda':\n"
     "        torch.cuda.synchronize(device)  # every copy back is done before anything reads them\n"
     "    return torch.cat(outputs).numpy()",
+    examples=(
+        right(lambda cell: defined(q5.answer)),
+        mistake(lambda cell: defined(_Q5_PLANTED), "reads the copies without waiting for them"),
+        mistake(
+            lambda cell: defined(_Q5_PLANTED.replace("y.to('cpu', non_blocking=True)", "y.cpu()")),
+            "no longer overlap",
+        ),
+        mistake(
+            lambda cell: defined(
+                _Q5_PLANTED.replace("outputs.append(y.to('cpu', non_blocking=True))", _Q5_WAIT_IN_LOOP)
+            ),
+            "waits inside the loop",
+        ),
+        mistake(
+            lambda cell: defined(_Q5_PLANTED.replace("    return", "    torch.cuda.synchronize()\n    return")),
+            "CUDA" if not has_cuda() else "",
+            Status.ERROR if not has_cuda() else Status.CORRECT,
+        ),
+        *perturbed(
+            lambda cell: defined(q5.answer),
+            dtype="dtype `float64`",
+            shape="shape `(1, 12, 2)`",
+            nan="different values",
+            type="still a tensor",
+        ),
+    ),
+)
+
+_Q5_PLANTED = (
+    "def predict_all(model, batches):\n"
+    "    device = next(model.parameters()).device\n"
+    "    outputs = []\n"
+    "    with torch.no_grad():\n"
+    "        for batch in batches:\n"
+    "            y = model(batch.to(device, non_blocking=True))\n"
+    "            outputs.append(y.to('cpu', non_blocking=True))\n"
+    "    return torch.cat(outputs).numpy()\n"
+)
+_Q5_WAIT_IN_LOOP = (
+    "outputs.append(y.to('cpu', non_blocking=True))\n"
+    "            if device.type == 'cuda':\n"
+    "                torch.cuda.synchronize()"
 )
 
 # ---- q6: which calls wait for the GPU ----------------------------------------------------------------
@@ -511,6 +619,13 @@ q6 = Question(
         "`.item()`, `.cpu()` and `.numpy(force=True)` all give the host values; `synchronize()` is a wait by name.",
     ),
     "answer = {'B', 'C', 'D', 'F'}",
+    examples=(
+        right(lambda cell: {"B", "C", "D", "F"}),
+        Example("type", lambda cell: "bcdf", status=Status.CORRECT),
+        mistake(lambda cell: {"A", "B", "C", "D", "F"}, "A does not"),
+        mistake(lambda cell: {"B", "C", "D", "E", "F"}, "E does not"),
+        mistake(lambda cell: {"B", "F"}, "C does too"),
+    ),
 )
 
 # ---- q7: predict what as_tensor sees -----------------------------------------------------------------
@@ -553,6 +668,16 @@ q7 = Question(
         "A GPU cannot use host memory as its own: moving there is always a copy, made at the moment of the call.",
     ),
     "answer = (1.0, 0.0)",
+    examples=(
+        right(lambda cell: (1.0, 0.0)),
+        right(lambda cell: [1, 0]),
+        mistake(lambda cell: (0.0, 1.0), "the other way round"),
+        mistake(lambda cell: (0.0, 0.0), "on the CPU, `g[0]` is not 0"),
+        mistake(lambda cell: (1.0, 1.0), "on CUDA, `g[0]` is not 1"),
+        mistake(lambda cell: "1, 0", "pair of numbers"),
+        Example("nan", lambda cell: (float("nan"), 0.0), "is not nan"),
+        Example("type", lambda cell: np.array([1.0, 0.0]), "pair of numbers"),
+    ),
 )
 
 # ---- q8: what a transfer costs ----------------------------------------------------------------------
@@ -592,4 +717,14 @@ q8 = Question(
         f"`answer = 64 * 3 * 224 * 224 * 4 / 50e9 * 1e3`, about {_Q8_MS:.2f} ms",
     ),
     "answer = 64 * 3 * 224 * 224 * 4 / 50e9 * 1e3",
+    examples=(
+        right(lambda cell: 64 * 3 * 224 * 224 * 4 / 50e9 * 1e3),
+        right(lambda cell: 0.77),
+        mistake(lambda cell: 64 * 3 * 224 * 224 / 50e9 * 1e3, "counted elements, not bytes"),
+        mistake(lambda cell: 64 * 3 * 224 * 224 * 4 / 50e9, "looks like seconds"),
+        mistake(lambda cell: -1, "not a duration"),
+        Example("nan", lambda cell: float("nan"), "not a duration"),
+        Example("type", lambda cell: np.float32(0.7707), status=Status.CORRECT),
+        Example("type", lambda cell: "0.77", "a number of milliseconds"),
+    ),
 )

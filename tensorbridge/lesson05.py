@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
+from .feedback import Status
 from .memory import shares_memory
 from .questions import (
+    ACCEPTED,
+    Example,
     Mismatch,
     Question,
     ____,
     a_type,
     call_learner,
+    changed_input,
     choice_question,
     describe,
     expect_array,
@@ -22,6 +28,9 @@ from .questions import (
     expect_shape,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
     wrong_type,
 )
 
@@ -88,6 +97,25 @@ q1 = Question(
     ),
     "rgb = torch.from_numpy(np.ascontiguousarray(bgr[..., ::-1]))",
     given=("bgr",),
+    inputs=lambda: {"bgr": bgr_image()},
+    examples=(
+        right(lambda cell: torch.from_numpy(np.ascontiguousarray(cell.bgr[..., ::-1]))),
+        right(lambda cell: torch.from_numpy(cell.bgr[..., ::-1].copy())),
+        right(lambda cell: torch.from_numpy(cell.bgr).flip(-1)),
+        mistake(lambda cell: torch.from_numpy(cell.bgr), "still in BGR order"),
+        mistake(lambda cell: torch.from_numpy(np.flip(cell.bgr).copy()), "over every axis"),
+        mistake(lambda cell: torch.from_numpy(cell.bgr).flip(-1).permute(2, 0, 1), "channels-first"),
+        mistake(lambda cell: torch.from_numpy(cell.bgr[:, ::-1].copy()), "reversed the columns"),
+        changed_input(lambda cell: torch.from_numpy(cell.bgr).flip(-1), "should be the array `bgr`", bgr=np.flip),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.bgr).flip(-1),
+            dtype="keep the image's `torch.uint8`",
+            copy=ACCEPTED,
+            shape="shape `(1, 4, 6, 3)`",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -129,6 +157,11 @@ q2 = choice_question(
         "`np.flip(a)` and `a[::-1]` are the same kind of view. `torch.tensor` copies, but only after wrapping the "
         "array as `torch.from_numpy` does.",
         "Four lines raise: the three constructors given `a[::-1]`, and `from_numpy` given `np.flip(a)`.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "B", "F"}, "C does too"),
+        mistake(lambda cell: {"A", "B", "C", "F", "G"}, "G does not"),
+        mistake(lambda cell: {"A", "F"}, "B does too"),
     ),
 )
 
@@ -173,6 +206,24 @@ q3 = Question(
     ),
     "t = torch.from_numpy(f).contiguous()",
     given=("f",),
+    inputs=lambda: {"f": fortran_array()},
+    examples=(
+        right(lambda cell: torch.from_numpy(cell.f).contiguous()),
+        right(lambda cell: torch.from_numpy(np.ascontiguousarray(cell.f))),
+        mistake(lambda cell: torch.from_numpy(cell.f), "shares `f`'s Fortran-order memory"),
+        mistake(lambda cell: torch.tensor(cell.f), "kept the Fortran layout"),
+        mistake(lambda cell: torch.from_numpy(cell.f).reshape(12), "you flattened it"),
+        changed_input(lambda cell: torch.from_numpy(cell.f).contiguous(), "should be the array `f`", f=lambda f: f.T),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.f).contiguous(),
+            dtype="dtype `torch.float64`",
+            copy=ACCEPTED,
+            shape="shape `(1, 3, 4)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -216,6 +267,23 @@ q4 = Question(
     ),
     "w = torch.tensor(weights)",
     given=("weights",),
+    inputs=lambda: {"weights": np.frombuffer(weights_values().tobytes(), dtype=np.float32)},
+    examples=(
+        right(lambda cell: torch.tensor(cell.weights)),
+        right(lambda cell: torch.from_numpy(cell.weights.copy())),
+        mistake(lambda cell: torch.as_tensor(cell.weights.copy()).double(), "float64"),
+        mistake(lambda cell: cell.weights.copy(), "still a NumPy array"),
+        mistake(lambda cell: torch.tensor(cell.weights[::2]), "shape `(3,)`"),
+        *perturbed(
+            lambda cell: torch.tensor(cell.weights),
+            dtype="your `w` is float64",
+            copy=ACCEPTED,
+            shape="shape `(1, 6)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -236,7 +304,7 @@ def _check_q5(answer: object) -> str:
             "(`x = torch.from_numpy(X)` shares its memory).",
             "`-=`, `/=` and methods ending in `_` write into the tensor they are called on.",
         )
-    out = expect_tensor(out, "what your function returns")
+    out = _cpu_tensor(out, "what your function returns")
     expect_shape(out, (3, 2), "what your function returns")
     expect_dtype(out, torch.float64, "what your function returns")
     base = torch.from_numpy(training_data())
@@ -263,6 +331,22 @@ q5 = Question(
         "`return (x - x.mean(0)) / x.std(0)`",
     ),
     "def normalize(x):\n    return (x - x.mean(0)) / x.std(0)",
+    examples=(
+        right(lambda cell: lambda x: (x - x.mean(0)) / x.std(0)),
+        right(lambda cell: lambda x: x.clone().sub_(x.mean(0)).div_(x.std(0))),
+        mistake(lambda cell: lambda x: x.sub_(x.mean(0)).div_(x.std(0)), "changed its input in place"),
+        mistake(lambda cell: lambda x: (x - x.mean(0)) / x.std(0, correction=0), "population standard deviation"),
+        mistake(lambda cell: lambda x: x - x.mean(0), "different values"),
+        *perturbed(
+            lambda cell: lambda x: (x - x.mean(0)) / x.std(0),
+            dtype="dtype `torch.float32`",
+            copy=ACCEPTED,
+            shape="shape `(1, 3, 2)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -301,6 +385,11 @@ q6 = choice_question(
         "Slices and a `reshape` of a contiguous tensor are views; list indexing, `.contiguous()` of a transpose, "
         "and `clone()` are copies.",
         "Three lines change `X`.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "B", "C", "F"}, "B does not"),
+        mistake(lambda cell: {"A", "C"}, "F does too"),
+        mistake(lambda cell: {"A", "C", "D", "F"}, "D does not"),
     ),
 )
 
@@ -342,6 +431,15 @@ q7 = Question(
         "Moving one row is the next element (1); moving one column skips all 3 rows (3).",
     ),
     "answer = (1, 3)",
+    examples=(
+        right(lambda cell: (1, 3)),
+        right(lambda cell: torch.from_numpy(fortran_array()).stride()),
+        Example("type", lambda cell: [np.int64(1), np.int64(3)], status=Status.CORRECT),
+        mistake(lambda cell: (4, 12), "NumPy's strides, in bytes"),
+        mistake(lambda cell: (4, 1), "C order"),
+        mistake(lambda cell: (1, 3, 1), "two strides"),
+        mistake(lambda cell: (1.0, 3.0), "a tuple of ints"),
+    ),
 )
 
 
@@ -381,4 +479,26 @@ q8 = Question(
     ),
     "batch = torch.tensor(data)",
     given=("buf",),
+    inputs=lambda: {"buf": np.zeros(3, dtype=np.float32)},
+    examples=(
+        right(lambda cell: _read_batches(cell.buf, torch.tensor)),
+        right(lambda cell: _read_batches(cell.buf, lambda data: torch.from_numpy(data).clone())),
+        right(lambda cell: _read_batches(cell.buf, lambda data: torch.from_numpy(data.copy()))),
+        mistake(lambda cell: _read_batches(cell.buf, torch.from_numpy), "every batch shares `buf`'s memory"),
+        mistake(lambda cell: _read_batches(cell.buf, torch.as_tensor), "every batch shares `buf`'s memory"),
+        mistake(lambda cell: _read_batches(cell.buf, torch.tensor)[:3], "holds 3 items"),
+        mistake(
+            lambda cell: _read_batches(cell.buf, lambda data: torch.tensor(data).double()), "dtype `torch.float64`"
+        ),
+        mistake(lambda cell: torch.stack(_read_batches(cell.buf, torch.tensor)), "the list `batches`"),
+    ),
 )
+
+
+def _read_batches(buf: np.ndarray, keep: Callable[[np.ndarray], object]) -> list:
+    """The exercise's loop: a reader that refills ``buf`` four times, and ``keep`` applied to each read."""
+    batches = []
+    for i in range(4):
+        buf[:] = i
+        batches.append(keep(buf))
+    return batches

@@ -21,18 +21,25 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
+from .feedback import Status
 from .questions import (
+    ACCEPTED,
+    Example,
     Mismatch,
     Question,
     ____,
     a_type,
     call_learner,
     choice_question,
+    defined,
     describe,
     expect_device,
     expect_shape,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
     wrong_type,
 )
 from .timing import (
@@ -277,6 +284,31 @@ q1 = Question(
     "def median_time(fn, repeat):\n    fn()  # warm-up, not timed\n    samples = []\n    for _ in range(repeat):\n"
     "        start = time.perf_counter()\n        fn()\n        samples.append(time.perf_counter() - start)\n"
     "    return statistics.median(samples)",
+    examples=(
+        right(lambda cell: defined("import statistics, time\n" + q1.answer)),
+        right(lambda cell: defined("import statistics, time\n" + q1.answer.replace("perf_counter", "time"))),
+        mistake(
+            lambda cell: defined(
+                "import statistics, time\n" + q1.answer.replace("    fn()  # warm-up, not timed\n", "")
+            ),
+            "expected `repeat + 1`",
+        ),
+        mistake(
+            lambda cell: defined(
+                "import statistics, time\n" + q1.answer.replace("statistics.median", "statistics.mean")
+            ),
+            "that is the mean of the samples",
+        ),
+        mistake(
+            lambda cell: defined(
+                "import statistics, time\n"
+                + q1.answer.replace("perf_counter() - start", "perf_counter() * 1000 - start * 1000")
+            ),
+            "returns milliseconds",
+        ),
+        mistake(lambda cell: lambda fn, repeat: [0.0] * repeat, "return one number"),
+        Example("nan", lambda cell: lambda fn, repeat: (fn(), [fn() for _ in range(repeat)], float("nan"))[2], "yours"),
+    ),
 )
 
 
@@ -303,6 +335,11 @@ q2 = choice_question(
         "A path whose time grows with the size is one that copies: it touches every byte.",
         "Zero-copy paths: `from_numpy`, and `as_tensor` with no dtype change. A dtype change is always a copy.",
         "`.double()` converts to float64; a tensor that already is float64 is returned as it is.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"B", "D", "E"}, "G does too"),
+        mistake(lambda cell: {"A", "B", "D", "E", "G"}, "A does not"),
+        mistake(lambda cell: {"B", "D", "E", "F", "G"}, "F does not"),
     ),
 )
 
@@ -379,6 +416,23 @@ q3 = Question(
         "`return torch.from_numpy(np.stack(rows))`",
     ),
     "def to_batch(rows):\n    return torch.from_numpy(np.stack(rows))",
+    examples=(
+        right(lambda cell: lambda rows: torch.from_numpy(np.stack(rows))),
+        right(lambda cell: lambda rows: torch.stack([torch.from_numpy(r) for r in rows])),
+        mistake(lambda cell: lambda rows: torch.tensor(rows), "the slow path"),
+        mistake(lambda cell: lambda rows: [torch.from_numpy(r) for r in rows], "returns a list"),
+        mistake(lambda cell: lambda rows: torch.from_numpy(np.stack(rows)).double(), "a float64 batch is twice"),
+        mistake(lambda cell: torch.zeros(2), "you passed a tensor"),
+        *perturbed(
+            lambda cell: lambda rows: torch.from_numpy(np.stack(rows)),
+            dtype="a float64 batch is twice",
+            copy=ACCEPTED,
+            shape="shape `(1, 256, 1024)`",
+            nan="different values",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 
@@ -420,6 +474,16 @@ q4 = Question(
         "`bandwidth = 48 * 2**20 / 0.006 / 1e9`",
     ),
     "bandwidth = 48 * 2**20 / 0.006 / 1e9  # about 8.39 GB/s",
+    examples=(
+        right(lambda cell: 48 * 2**20 / 0.006 / 1e9),
+        right(lambda cell: 8.39),
+        mistake(lambda cell: 48 / 1024 / 0.006, "that is GiB/s"),
+        mistake(lambda cell: 48e6 / 0.006 / 1e9, "a MiB is 1,048,576 bytes"),
+        mistake(lambda cell: 48 * 2**20 / 6 / 1e9, "divide by seconds"),
+        Example("nan", lambda cell: float("nan"), "is not it"),
+        Example("type", lambda cell: np.float32(8.389), status=Status.CORRECT),
+        Example("type", lambda cell: "8.39", "expected a number"),
+    ),
 )
 
 
@@ -462,6 +526,14 @@ q5 = Question(
         "It does not touch them: the time is fixed, so dividing the bytes by it gives a number that is not a speed.",
     ),
     "answer = 'B'",
+    examples=(
+        right(lambda cell: "B"),
+        right(lambda cell: {"b"}),
+        mistake(lambda cell: "A", "not A: no memory moves"),
+        mistake(lambda cell: "D", "not D"),
+        mistake(lambda cell: "BC", "answer with one letter"),
+        mistake(lambda cell: "E", "E is not one of the options"),
+    ),
 )
 
 
@@ -488,6 +560,11 @@ q6 = choice_question(
         "A line that copies and *then* converts (or converts and then copies) passes over the data twice.",
         "Two lines chain two copies: the ones that call `torch.tensor` on something already converted or "
         "convert after `torch.tensor`.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "B", "C", "E"}, "A does not"),
+        mistake(lambda cell: {"B", "C"}, "E does too"),
+        mistake(lambda cell: {"B", "C", "D", "E"}, "D does not"),
     ),
 )
 
@@ -520,5 +597,10 @@ q7 = choice_question(
         "A trustworthy benchmark warms up, repeats, and takes the median, and times *only* the code in question.",
         "Look inside each timed function: does it do anything besides `torch.tensor(a)`?",
         "Two qualify: `measure` with its defaults, and `timeit.repeat` with the first sample dropped.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A"}, "F does too"),
+        mistake(lambda cell: {"A", "D", "F"}, "D does not"),
+        mistake(lambda cell: {"A", "B", "F"}, "B does not"),
     ),
 )

@@ -32,9 +32,12 @@ from .pipeline import (
     stack_dataset,
 )
 from .questions import (
+    LearnerCodeError,
     Mismatch,
     Question,
     a_type,
+    call_learner,
+    error_text,
     expect_array,
     expect_dtype,
     expect_shape,
@@ -49,28 +52,52 @@ OCCUPIED = 2  # the sensor column that holds 0 or 1
 
 
 def _training_set(train_set: object) -> tuple[torch.Tensor, torch.Tensor]:
-    """The training set's features and targets, read the way a DataLoader reads them."""
+    """The training set's features and targets, read the way a DataLoader reads them, once its size is right."""
+    not_a_dataset = Mismatch(
+        f"`train_set` should be the training dataset (an `Hourly`); got {a_type(train_set)}, "
+        "which does not give `(features, energy)` pairs for `train_set[i]`."
+    )
+    if isinstance(train_set, (np.ndarray, torch.Tensor, str, bytes)):
+        raise not_a_dataset
     try:
         size = len(train_set)  # type: ignore[arg-type]
-        features, targets = stack_dataset(train_set)
-    except Exception:
-        raise Mismatch(
-            f"`train_set` should be the training dataset (an `Hourly`); got {a_type(train_set)}, "
-            "which does not give `(features, energy)` pairs for `train_set[i]`."
-        ) from None
-    if size != TRAIN_HOURS:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        raise not_a_dataset from None
+    if size != TRAIN_HOURS:  # before reading any item: a huge dataset is not walked
         raise Mismatch(f"`train_set` has {size} items; the first six days are {TRAIN_HOURS} hours.")
+    try:
+        features, targets = stack_dataset(train_set)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        raise not_a_dataset from None
     expect_shape(features, (TRAIN_HOURS, FEATURES), "`train_set`'s stacked feature tensor")
     expect_shape(targets, (TRAIN_HOURS,), "`train_set`'s stacked target tensor")
     return features, targets
+
+
+def _from_data_cell(value: object, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """An array the data cell made, which the check reads to judge another variable: a changed one is named."""
+    try:
+        array = expect_array(value, f"`{name}`")
+        expect_shape(array, shape, f"`{name}`")
+        if array.dtype.kind != "f":
+            raise Mismatch(f"`{name}` has dtype `{array.dtype}`; the data cell makes floats.")
+    except Mismatch as mismatch:
+        raise Mismatch(
+            f"the check needs `{name}` from the data cell: {mismatch.message}",
+            "Run the notebook again from the top, so that the data cell makes it afresh.",
+        ) from None
+    return array
 
 
 # ---- b1: the dataset standardises `sensors` in place through shared memory (lesson 01) --------------
 
 
 def _check_b1(train_set: object, sensors: object) -> str:
-    sensors = expect_array(sensors, "`sensors`")
-    expect_shape(sensors, (HOURS, FEATURES), "`sensors`")
+    sensors = _from_data_cell(sensors, "sensors", (HOURS, FEATURES))
     features, _ = _training_set(train_set)
     first = first_features(train_set)
     if isinstance(first, torch.Tensor) and shares_memory(first, sensors):
@@ -238,10 +265,7 @@ def _expect_snapshot(
 
 
 def _check_b4(w_start: object, b_start: object, w: object, b: object, y_train: object) -> str:
-    try:
-        average = float(np.mean(expect_array(y_train, "`y_train`")))
-    except Mismatch as mismatch:
-        raise Mismatch(f"the check needs `y_train` from the data cell: {mismatch.message}") from None
+    average = float(np.mean(_from_data_cell(y_train, "y_train", (TRAIN_HOURS,))))
     _expect_snapshot(w_start, w, "w_start", "w", np.zeros((1, FEATURES)), "`w`'s starting zeros")
     _expect_snapshot(
         b_start, b, "b_start", "b", np.array([average]), f"`b`'s starting value (the average use, {average:.2f} kWh)"
@@ -296,14 +320,18 @@ def _check_b5(to_numpy: object) -> str:
         raise Mismatch(f"pass the function itself, `b5.check(to_numpy)`; got {a_type(to_numpy)}.")
     for case, t in _outputs():
         try:
-            result = to_numpy(t)
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            result = call_learner(to_numpy, t)
+        except LearnerCodeError as raised:
+            error = error_text(raised.__cause__ or raised)
             raise Mismatch(f"`to_numpy` raises on {case}: `{error}`", _why(error)) from None
         result = expect_array(result, f"what `to_numpy` returns for {case}")
         expect_dtype(result, np.dtype(np.float32), f"what `to_numpy` returns for {case}")
         expected = t.detach().cpu().numpy()
-        if result.shape != expected.shape or not np.array_equal(result, expected):
+        if result.shape != expected.shape:
+            raise Mismatch(
+                f"`to_numpy` changes the shape of {case}: got `{result.shape}`, expected `{expected.shape}`."
+            )
+        if not np.array_equal(result, expected):
             raise Mismatch(
                 f"`to_numpy` changes the values of {case}: got {result.tolist()}, expected {expected.tolist()}."
             )
@@ -327,13 +355,12 @@ b5 = Question(
 # ---- b6: the live feed, flipped into time order, has negative strides (lesson 05) ----------------------
 
 
-def _expect_time_order(today_value: object, live_value: object, name: str, live_name: str) -> bool:
+def _expect_time_order(
+    today_value: object, live_value: object, name: str, live_name: str, shape: tuple[int, ...]
+) -> bool:
     """Raise unless ``today`` is ``live`` oldest first, in forward memory; True if it was rescaled in place since."""
+    live = _from_data_cell(live_value, live_name, shape)
     today = expect_array(today_value, f"`{name}`")
-    try:
-        live = expect_array(live_value, f"`{live_name}`")
-    except Mismatch as mismatch:
-        raise Mismatch(f"the check needs `{live_name}` from the data cell: {mismatch.message}") from None
     expect_shape(today, live.shape, f"`{name}`")
     in_order = np.allclose(today, live[::-1], rtol=1e-5, atol=1e-5)
     # the dataset may have standardised the readings in place since (bug b1): the order is what counts here
@@ -357,8 +384,8 @@ def _expect_time_order(today_value: object, live_value: object, name: str, live_
 
 
 def _check_b6(today_sensors: object, today_energy: object, live_sensors: object, live_energy: object) -> str:
-    rescaled = _expect_time_order(today_sensors, live_sensors, "today_sensors", "live_sensors")
-    _expect_time_order(today_energy, live_energy, "today_energy", "live_energy")
+    rescaled = _expect_time_order(today_sensors, live_sensors, "today_sensors", "live_sensors", (LIVE_HOURS, FEATURES))
+    _expect_time_order(today_energy, live_energy, "today_energy", "live_energy", (LIVE_HOURS,))
     remark = "today's readings run oldest first, in memory that torch can wrap."
     if rescaled:
         remark += " (The dataset has since standardised `today_sensors` in place: that is bug b1's doing.)"
@@ -510,7 +537,9 @@ def bug_report(namespace: object, details: bool = False) -> Report:
     for bug in BUGS:
         try:
             results.append(_check_bug(bug, namespace))
-        except Exception as exc:  # a mapping odd enough to fail on lookup
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a mapping odd enough to fail on lookup
             text = f"the notebook's variables could not be read (`{type(exc).__name__}`)."
             results.append(Feedback(Status.NOT_ATTEMPTED, bug.question.qid, text))
     return Report(tuple(results), details)

@@ -2,14 +2,24 @@
 
 A question's checker raises ``Mismatch`` with a message that names the mistake (dtype, shared vs copied,
 device, shape, values, type); ``Question.check`` turns that, an untouched placeholder, an error in the
-learner's own code, or anything else into ``Feedback``. ``check()`` never raises.
+learner's own code, or anything else into ``Feedback``. ``check()`` never raises (only Ctrl-C gets through),
+keeps its message under ``MAX_MESSAGE`` characters, and leaves the learner's session as it found it: random
+state, default dtype, grad mode and warning filters.
+
+Each question declares ``examples``: answers learners really give, and the right answer perturbed, each with
+the verdict it must get. The test suite runs them; see ``Example``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import linecache
 import reprlib
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -58,19 +68,39 @@ _short.maxstring = 60
 _short.maxother = 60
 
 
+MAX_MESSAGE = 500  # characters, for a message and for each detail, whatever the answer
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe(value: Any) -> str:
-    """A short, safe description of any object, even one whose __repr__ raises."""
+    """A short, safe description of any object, even one whose __repr__ raises (anything but Ctrl-C)."""
     try:
         text = _short.repr(value)
-    except Exception:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
         text = f"<{type(value).__name__} object>"
-    return text
+    return clip(text if isinstance(text, str) else "<object>", 80)
+
+
+def error_text(exc: BaseException) -> str:
+    """``Type: message`` for an exception the learner's code raised, short, even if its __str__ raises."""
+    try:
+        message = str(exc)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        message = "(its message could not be read)"
+    return clip(f"{type(exc).__name__}: {message}" if message else type(exc).__name__, 200)
 
 
 def type_name(value: Any) -> str:
     kind = type(value)
-    module = kind.__module__
-    if module == "builtins":
+    module = getattr(kind, "__module__", None)
+    if not isinstance(module, str) or module == "builtins":
         return kind.__qualname__
     return f"{module.split('.')[0]}.{kind.__qualname__}"
 
@@ -81,22 +111,30 @@ def a_type(value: Any) -> str:
     return f"{'an' if name[0].lower() in 'aeiou' else 'a'} `{name}`"
 
 
-def contains_blank(value: Any) -> bool:
+def contains_blank(value: Any, depth: int = 3) -> bool:
+    """Whether ``____`` is the answer or sits inside it (a list, tuple, set or dict's keys and values).
+
+    Only the first 64 items of each container are looked at, a few levels deep: a huge list is not walked.
+    """
     if isinstance(value, Blank):
         return True
-    if isinstance(value, (tuple, list, set, frozenset)):
-        return any(isinstance(item, Blank) for item in value)
-    return False
+    if depth == 0 or type(value) not in (tuple, list, set, frozenset, dict):
+        return False
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    return any(contains_blank(item, depth - 1) for _, item in zip(range(64), items, strict=False))
 
 
 def call_learner(fn: Any, *args: Any) -> Any:
-    """Call a function the learner wrote, turning what it raises into a readable report."""
+    """Call a function the learner wrote, turning whatever it raises (even ``SystemExit``; not Ctrl-C) into a
+    readable report."""
     if not callable(fn):
         raise Mismatch(f"expected a function, got {a_type(fn)}: `{describe(fn)}`")
     try:
         result = fn(*args)
-    except Exception as exc:
-        raise LearnerCodeError(f"your function raised `{type(exc).__name__}: {exc}`") from exc
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        raise LearnerCodeError(f"your function raised `{error_text(exc)}`") from exc
     if contains_blank(result):
         raise NotAttempted
     return result
@@ -116,6 +154,11 @@ def wrong_type(value: Any, expected: str, what: str) -> Mismatch:
 
 def expect_tensor(value: Any, what: str = "your answer") -> torch.Tensor:
     if isinstance(value, torch.Tensor):
+        if value.layout != torch.strided:
+            raise Mismatch(
+                f"{what} is a {str(value.layout).removeprefix('torch.')} tensor; the task asks for an ordinary "
+                "(dense, strided) one: `.to_dense()` makes it."
+            )
         return value
     if isinstance(value, np.ndarray):
         raise Mismatch(f"{what} is still a NumPy array (dtype {value.dtype}); the task asks for a `torch.Tensor`.")
@@ -138,7 +181,8 @@ def expect_device(t: torch.Tensor, device: str = "cpu", what: str = "your tensor
 
 def expect_dtype(t: torch.Tensor | np.ndarray, dtype: Any, what: str = "your tensor") -> None:
     if t.dtype != dtype:
-        raise Mismatch(f"{what} has dtype `{t.dtype}`; expected `{dtype}`.")
+        shown = np.dtype(dtype) if isinstance(dtype, type) and issubclass(dtype, np.generic) else dtype
+        raise Mismatch(f"{what} has dtype `{t.dtype}`; expected `{shown}`.")
 
 
 def expect_shape(t: torch.Tensor | np.ndarray, shape: tuple[int, ...], what: str = "your tensor") -> None:
@@ -149,6 +193,8 @@ def expect_shape(t: torch.Tensor | np.ndarray, shape: tuple[int, ...], what: str
 def expect_values(t: torch.Tensor | np.ndarray, expected: np.ndarray, what: str = "your tensor") -> None:
     """Same shape and values as ``expected`` (compared as float64, NaN equal to NaN)."""
     expect_shape(t, expected.shape, what)
+    if isinstance(t, torch.Tensor) and t.is_meta:
+        raise Mismatch(f"{what} is on `meta`, a device that holds shapes but no values; the task asks for `cpu`.")
     got = t.detach().cpu().resolve_conj().resolve_neg().numpy() if isinstance(t, torch.Tensor) else t
     got64 = np.asarray(got).astype(np.float64 if not np.iscomplexobj(got) else np.complex128)
     if not np.array_equal(got64, expected, equal_nan=True):
@@ -198,7 +244,7 @@ def expect_dtype_answer(value: Any, expected: torch.dtype, wrong: Mapping[torch.
         name = value.strip().removeprefix("torch.")
         candidate = getattr(torch, name, None)
         if not isinstance(candidate, torch.dtype):
-            raise Mismatch(f"`{value}` is not a torch dtype; answer with one such as `torch.float32`.")
+            raise Mismatch(f"`{describe(value)}` is not a torch dtype; answer with one such as `torch.float32`.")
         value = candidate
     if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
         raise Mismatch(f"`{describe(value)}` is a NumPy dtype; the question asks for the tensor's `torch.dtype`.")
@@ -211,15 +257,24 @@ def expect_dtype_answer(value: Any, expected: torch.dtype, wrong: Mapping[torch.
 def expect_choices(value: Any, correct: Iterable[str], why: Mapping[str, str], options: Iterable[str]) -> None:
     """A set of letters. Each wrong pick and each missed letter gets its own explanation."""
     options = [o.upper() for o in options]
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 4 * len(options):
         picked = {c.upper() for c in value if c.strip() and c not in ",;"}
-    elif isinstance(value, (set, frozenset, list, tuple)) and all(isinstance(v, str) for v in value):
-        picked = {v.strip().upper() for v in value}
+    elif (
+        isinstance(value, (set, frozenset, list, tuple))
+        and len(value) <= 4 * len(options)
+        and all(isinstance(v, str) for v in value)
+    ):
+        picked = {v.strip().upper() for v in value} - {""}  # an empty entry picks nothing
     else:
         raise Mismatch(f"answer with a set of letters such as `{{'A', 'C'}}`; got {a_type(value)}.")
+    if not picked:
+        raise Mismatch(f"your answer picks no line; pick from {', '.join(options)}.")
     unknown = sorted(picked - set(options))
     if unknown:
-        raise Mismatch(f"{', '.join(unknown)} is not one of the lines; pick from {', '.join(options)}.")
+        named = ", ".join(f"`{clip(u, 20)}`" for u in unknown[:3])
+        raise Mismatch(
+            f"{named} {'is' if len(unknown) == 1 else 'are'} not one of the lines; pick from {', '.join(options)}."
+        )
     correct = {c.upper() for c in correct}
     wrong = [f"{c} does not: {why[c]}" for c in sorted(picked - correct)]
     missed = [f"{c} does too: {why[c]}" for c in sorted(correct - picked)]
@@ -228,12 +283,161 @@ def expect_choices(value: Any, correct: Iterable[str], why: Mapping[str, str], o
         raise Mismatch(f"{right} of your picks {'is' if right == 1 else 'are'} right, but not all.", *wrong, *missed)
 
 
+# ---- the learner's session, kept as it was ---------------------------------------------------
+
+
+@contextmanager
+def session_kept() -> Iterator[None]:
+    """Run a check without leaving a trace in the learner's session.
+
+    A check may build a model (which draws from torch's random generator), call the learner's code (which may
+    change the default dtype or filter warnings), or need gradients where the learner turned them off. Afterwards
+    torch's and NumPy's random state, the default dtype, grad mode, warn-always and the warning filters are as
+    they were.
+    """
+    cuda = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    numpy_state = np.random.get_state()
+    dtype, warn_always = torch.get_default_dtype(), torch.is_warn_always_enabled()
+    try:
+        with torch.random.fork_rng(devices=cuda), torch.enable_grad(), warnings.catch_warnings():
+            yield
+    finally:
+        np.random.set_state(numpy_state)
+        torch.set_default_dtype(dtype)
+        torch.set_warn_always(warn_always)
+
+
+# ---- known answers, declared beside each question ---------------------------------------------
+
+KINDS = ("right", "mistake", "given", "dtype", "copy", "shape", "nan", "device", "type")
+
+
+@dataclass(frozen=True)
+class Example:
+    """An answer to a question and the verdict ``check()`` must give it: data the test suite runs.
+
+    Declared beside each question (``Question(..., inputs=..., examples=(...))``), as Kaggle's learntools keeps
+    known right and wrong answers next to each problem. The suite calls ``question.check`` the way the exercise
+    notebook does, with the answer this example builds and then the ``given`` inputs, and asserts the status and
+    that ``says`` appears in the feedback's text.
+
+    - ``answer`` builds the answer from the exercise cell's inputs (a fresh ``SimpleNamespace`` made by the
+      question's ``inputs``), e.g. ``lambda cell: torch.from_numpy(cell.a)``, so an answer that must share
+      memory with a given array really does. It may change an input too, to stand for a learner who edited it.
+    - ``kind`` is one of ``KINDS``: ``"right"`` (a correct answer, one per way of writing it), ``"mistake"`` (a
+      wrong answer learners really give), ``"given"`` (the answer is right but an input the check is also given
+      was changed), or the way a right answer was perturbed: ``"dtype"``, ``"copy"`` (copy instead of share,
+      or the reverse), ``"shape"``, ``"nan"`` (a NaN in the values), ``"device"`` (on another device, such as
+      ``meta``), ``"type"`` (the same value as another type). ``perturbed()`` writes the last six for you.
+    - ``status`` is the verdict (``Status.INCORRECT`` unless said), ``says`` a piece of the message.
+    """
+
+    kind: str
+    answer: Callable[[SimpleNamespace], Any]
+    says: str = ""
+    status: Status = Status.INCORRECT
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"an example's kind is one of {KINDS}, not {self.kind!r}")
+
+
+def right(answer: Callable[[SimpleNamespace], Any], says: str = "") -> Example:
+    """A correct answer."""
+    return Example("right", answer, says, Status.CORRECT)
+
+
+def mistake(answer: Callable[[SimpleNamespace], Any], says: str, status: Status = Status.INCORRECT) -> Example:
+    """A wrong answer learners really give, and a piece of the message it must get."""
+    return Example("mistake", answer, says, status)
+
+
+def changed_input(answer: Callable[[SimpleNamespace], Any], says: str, **changes: Callable[[Any], Any]) -> Example:
+    """A right answer, checked after the learner changed an input the check is also given (``a=lambda a: a[:3]``)."""
+
+    def build(cell: SimpleNamespace) -> Any:
+        value = answer(cell)
+        for name, change in changes.items():
+            setattr(cell, name, change(getattr(cell, name)))
+        return value
+
+    return Example("given", build, says)
+
+
+def defined(source: str) -> Callable[..., Any]:
+    """The one function ``source`` defines, with its source readable by ``inspect`` (as a notebook cell's is)."""
+    filename = f"<example {hashlib.sha256(source.encode()).hexdigest()[:12]}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    namespace: dict[str, Any] = {"np": np, "torch": torch}
+    exec(compile(source, filename, "exec"), namespace)
+    (function,) = [v for k, v in namespace.items() if callable(v) and k not in ("np", "torch")]
+    return function
+
+
+ACCEPTED = "✓"  # in ``perturbed()``: this change keeps the answer right
+
+
+def _other_dtype(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.double() if value.dtype != torch.float64 else value.float()
+    return value.astype(np.float64 if value.dtype != np.float64 else np.float32)
+
+
+def _with_nan(value: Any) -> Any:
+    copy = value.clone() if isinstance(value, torch.Tensor) else value.copy()
+    copy.reshape(-1)[0] = float("nan")
+    return copy
+
+
+_PERTURB: dict[str, Callable[[Any], Any]] = {
+    "dtype": _other_dtype,
+    "copy": lambda v: v.clone() if isinstance(v, torch.Tensor) else v.copy(),
+    "shape": lambda v: v[None],
+    "nan": _with_nan,
+    "device": lambda v: v.to("meta"),
+    "type": lambda v: v.numpy() if isinstance(v, torch.Tensor) else torch.from_numpy(v),
+}
+
+
+def perturb(kind: str, value: Any) -> Any:
+    """A tensor or array changed one way (``"dtype"``, ``"copy"``, ...); a function's result changed so."""
+    change = _PERTURB[kind]
+    if callable(value) and not isinstance(value, (torch.Tensor, np.ndarray)):
+        return lambda *args: change(value(*args))
+    return change(value)
+
+
+def perturbed(answer: Callable[[SimpleNamespace], Any], **says: str) -> tuple[Example, ...]:
+    """The right ``answer`` perturbed each way named, with a piece of the message each must get.
+
+    ``perturbed(lambda cell: torch.from_numpy(cell.a), dtype="float64", copy="is a copy", device="meta")``;
+    ``ACCEPTED`` for a change that keeps the answer right. A function's answer is perturbed in what it returns.
+    """
+    return tuple(
+        Example(
+            kind,
+            lambda cell, kind=kind: perturb(kind, answer(cell)),
+            "" if text == ACCEPTED else text,
+            Status.CORRECT if text == ACCEPTED else Status.INCORRECT,
+        )
+        for kind, text in says.items()
+    )
+
+
 # ---- the question ------------------------------------------------------------------------------
+
+
+def _no_inputs() -> dict[str, Any]:
+    return {}
 
 
 @dataclass
 class Question:
-    """One exercise question. ``checker`` raises ``Mismatch`` or returns a closing remark."""
+    """One exercise question. ``checker`` raises ``Mismatch`` or returns a closing remark.
+
+    ``given`` names the exercise cell's inputs that ``check()`` takes after the answer; ``inputs`` makes those
+    inputs (and any others the answer is built from) as the cell does, for ``examples`` (see ``Example``).
+    """
 
     qid: str
     title: str
@@ -241,10 +445,35 @@ class Question:
     hints: tuple[str, ...]
     answer: str
     given: tuple[str, ...] = ()
+    inputs: Callable[[], Mapping[str, Any]] = field(default=_no_inputs, repr=False)
+    examples: tuple[Example, ...] = field(default=(), repr=False)
     _hints_shown: int = field(default=0, repr=False)
+    _solved: bool = field(default=False, repr=False)
 
     def check(self, answer: Any = ____, *given: Any) -> Feedback:
         """Check an answer (and the inputs it was made from, for questions that name them); never raises."""
+        try:
+            with session_kept():
+                feedback = self._verdict(answer, given)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # an answer odd enough to trip the checker itself
+            feedback = Feedback(
+                Status.INCORRECT,
+                self.qid,
+                f"this answer could not be checked (`{type(exc).__name__}` while looking at it).",
+                (f"You gave {a_type(answer)}: `{describe(answer)}`.",),
+            )
+        details = tuple(clip(d) for d in feedback.details)
+        solved_before = self._solved and feedback.status is Status.NOT_ATTEMPTED
+        if solved_before:
+            details += ("You solved this one earlier in this session; that answer is no longer in the cell.",)
+        self._solved = self._solved or feedback.solved
+        return Feedback(
+            feedback.status, feedback.question, clip(feedback.message), details, solved_before=solved_before
+        )
+
+    def _verdict(self, answer: Any, given: tuple[Any, ...]) -> Feedback:
         try:
             if contains_blank(answer):
                 return Feedback(
@@ -266,14 +495,13 @@ class Question:
             return Feedback(Status.NOT_ATTEMPTED, self.qid, "your function still returns `____`.")
         except LearnerCodeError as error:
             return Feedback(Status.ERROR, self.qid, str(error), ("Fix the error and run the cell again.",))
-        except Exception as exc:  # an answer odd enough to trip the checker itself
-            return Feedback(
-                Status.INCORRECT,
-                self.qid,
-                f"this answer could not be checked (`{type(exc).__name__}` while looking at it).",
-                (f"You gave {a_type(answer)}: `{describe(answer)}`.",),
-            )
         return Feedback(Status.CORRECT, self.qid, remark or "well done.")
+
+    def run_example(self, example: Example) -> Feedback:
+        """Check one declared example, called as the exercise notebook calls ``check()``."""
+        cell = SimpleNamespace(**self.inputs())
+        answer = example.answer(cell)
+        return self.check(answer, *(getattr(cell, name) for name in self.given))
 
     @property
     def call(self) -> str:
@@ -303,11 +531,22 @@ def choice_question(
     remark: str,
     hints: tuple[str, ...],
     options: Iterable[str] | None = None,
+    mistakes: tuple[Example, ...] = (),
 ) -> Question:
-    """A "which of these lines..." question: the answer is a set of letters, each explained by ``why``."""
+    """A "which of these lines..." question: the answer is a set of letters, each explained by ``why``.
+
+    Its examples are the right set, the same letters as a string and as a lower-case list, and ``mistakes``.
+    """
 
     def checker(answer: Any) -> str:
         expect_choices(answer, correct, why, options if options is not None else why)
         return remark
 
-    return Question(qid, title, checker, hints, f"answer = {{{', '.join(repr(c) for c in sorted(correct))}}}")
+    examples = (
+        right(lambda cell: set(correct)),
+        Example("type", lambda cell: ", ".join(sorted(correct)), status=Status.CORRECT),
+        Example("type", lambda cell: [c.lower() for c in correct], status=Status.CORRECT),
+        *mistakes,
+    )
+    answer = f"answer = {{{', '.join(repr(c) for c in sorted(correct))}}}"
+    return Question(qid, title, checker, hints, answer, examples=examples)

@@ -100,3 +100,59 @@ anything = st.one_of(
     st.just(Ellipsis),
     st.just(type),
 )
+
+
+class Departing(Hostile):
+    """Like ``Hostile``, but every dunder raises ``SystemExit``, which is no ``Exception``."""
+
+    def __repr__(self) -> str:
+        raise SystemExit("repr")
+
+    def __eq__(self, other: object) -> bool:
+        raise SystemExit("eq")
+
+    __hash__ = object.__hash__
+
+    def __len__(self) -> int:
+        raise SystemExit("len")
+
+    def __iter__(self):
+        raise SystemExit("iter")
+
+    def __call__(self, *args: object) -> object:
+        raise SystemExit("call")
+
+
+class Quit(BaseException):
+    """A BaseException that is neither Exception, SystemExit nor KeyboardInterrupt."""
+
+
+def raising(error: BaseException):
+    """A learner's function that raises ``error``."""
+
+    def learner_function(*args: object) -> object:
+        raise error
+
+    return learner_function
+
+
+hostile_objects = st.sampled_from([Hostile(), Departing(), [Departing()], {"A": Departing()}])
+raising_functions = st.sampled_from(
+    [raising(e) for e in (SystemExit(0), Quit(), GeneratorExit(), RecursionError(), MemoryError())]
+)
+
+HUGE = 10**8
+# Huge inputs that cost no memory: views of one element, a meta tensor, a lazy sparse one, long strings and lists.
+huge_values = st.sampled_from(
+    [
+        torch.zeros(1).expand(HUGE),
+        torch.zeros(1, dtype=torch.float64).expand(HUGE // 3, 3),
+        torch.empty(HUGE, device="meta"),
+        torch.sparse_coo_tensor(torch.zeros(1, 1, dtype=torch.int64), torch.ones(1), (HUGE,), check_invariants=True),
+        np.broadcast_to(np.float32(0), (HUGE,)),
+        np.broadcast_to(np.uint8(0), (HUGE // 3, 3)),
+        "A" * 10**6,
+        [0] * 10**6,
+        {str(i): i for i in range(10**4)},
+    ]
+)

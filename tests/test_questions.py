@@ -95,7 +95,7 @@ def test_feedback_names_the_mistake() -> None:
         (l01.q7.check("int64"), "the array's dtype"),
         (l01.q7.check(np.float32), "NumPy dtype"),
         (l01.q8.check({"A", "B"}), "B does not: `torch.tensor` always copies"),
-        (l01.q8.check("AX"), "X is not one of the lines"),
+        (l01.q8.check("AX"), "`X` is not one of the lines"),
     ]
     for feedback, expected in cases:
         assert feedback.status is Status.INCORRECT, feedback
