@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
+from .feedback import Status
 from .questions import (
+    ACCEPTED,
     LearnerCodeError,
     Mismatch,
     Question,
@@ -20,6 +24,9 @@ from .questions import (
     expect_shape,
     expect_tensor,
     expect_values,
+    mistake,
+    perturbed,
+    right,
 )
 
 __all__ = ["____", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]
@@ -63,6 +70,24 @@ q1 = Question(
         "`y = torch.as_tensor(labels, dtype=torch.int64)` (or `torch.from_numpy(labels).long()`)",
     ),
     "y = torch.as_tensor(labels, dtype=torch.int64)",
+    inputs=lambda: {"labels": np.array([0, 2, 1, 0], dtype=np.int32)},
+    examples=(
+        right(lambda cell: torch.as_tensor(cell.labels, dtype=torch.int64)),
+        right(lambda cell: torch.from_numpy(cell.labels).long()),
+        right(lambda cell: torch.tensor(cell.labels, dtype=torch.uint8), "uint8 indices too"),
+        mistake(lambda cell: torch.as_tensor(cell.labels, dtype=torch.float32), "but got Float"),
+        mistake(lambda cell: torch.from_numpy(cell.labels), "only int64 (or uint8)"),
+        mistake(lambda cell: cell.labels, "still a NumPy array"),
+        mistake(lambda cell: torch.nn.functional.one_hot(torch.as_tensor(cell.labels).long()), "shape `(4, 3)`"),
+        *perturbed(
+            lambda cell: torch.as_tensor(cell.labels, dtype=torch.int64),
+            dtype="torch.float64",
+            copy=ACCEPTED,
+            shape="shape `(1, 4)`",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 # ---- q2: which loss calls run ----------------------------------------------------------------------
@@ -92,6 +117,12 @@ q2 = choice_question(
         "Classification losses take int64 class indices, or float probabilities shaped like the logits.",
         "BCE and BCE with logits take float targets of the input's shape; plain BCE also wants the same float dtype.",
         "One of the calls that runs is still a bug: it warns instead of raising.",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A", "B", "C", "F", "G"}, "A does not"),
+        mistake(lambda cell: {"B", "C", "D", "F", "G"}, "D does not"),
+        mistake(lambda cell: {"B", "C", "F"}, "G does too"),
+        mistake(lambda cell: {"B", "C", "F", "G", "H"}, "H does not"),
     ),
 )
 
@@ -136,6 +167,24 @@ q3 = Question(
         "`x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).float() / 255`",
     ),
     "x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).float() / 255",
+    inputs=lambda: {"img": _Q3_IMAGE.copy()},
+    examples=(
+        right(lambda cell: torch.from_numpy(cell.img).permute(2, 0, 1).unsqueeze(0).float() / 255),
+        right(lambda cell: torch.from_numpy(cell.img.transpose(2, 0, 1)[None].astype(np.float32) / 255)),
+        mistake(lambda cell: torch.from_numpy(cell.img).unsqueeze(0).float() / 255, "channels last"),
+        mistake(lambda cell: torch.from_numpy(cell.img).reshape(1, 3, 4, 6).float() / 255, "pixels are scrambled"),
+        mistake(lambda cell: torch.from_numpy(cell.img).permute(2, 0, 1).unsqueeze(0).float(), "divide by 255"),
+        mistake(lambda cell: torch.from_numpy(cell.img).permute(2, 0, 1).unsqueeze(0), "a uint8 input raises"),
+        mistake(lambda cell: torch.from_numpy(cell.img).permute(2, 0, 1).float() / 255, "Add the batch axis"),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.img).permute(2, 0, 1).unsqueeze(0).float() / 255,
+            dtype="expected `torch.float32`",
+            copy=ACCEPTED,
+            shape="shape `(1, 1, 3, 4, 6)`",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 # ---- q4: predict the collated dtype ----------------------------------------------------------------
@@ -163,9 +212,22 @@ q4 = Question(
         "`default_collate` has one rule for Python floats, whatever array they came from.",
     ),
     "answer = torch.float64",
+    examples=(
+        right(lambda cell: torch.float64),
+        right(lambda cell: "float64"),
+        mistake(lambda cell: torch.float32, "`.item()` made them Python floats"),
+        mistake(lambda cell: np.float64, "NumPy dtype"),
+    ),
 )
 
 # ---- q5: a nullable DataFrame column into a tensor -------------------------------------------------
+
+
+def _q5_frame() -> Any:
+    """The exercise cell's DataFrame (pandas is imported only when an example needs it)."""
+    import pandas as pd
+
+    return pd.DataFrame({"age": pd.array([31, 45, None, 27], dtype="Int64")})
 
 
 def _check_q5(answer: object) -> str:
@@ -197,6 +259,24 @@ q5 = Question(
         "`x = torch.from_numpy(df['age'].to_numpy(dtype=np.float32, na_value=np.nan))`",
     ),
     "x = torch.from_numpy(df['age'].to_numpy(dtype=np.float32, na_value=np.nan))",
+    inputs=lambda: {"df": _q5_frame()},
+    examples=(
+        right(lambda cell: torch.from_numpy(cell.df["age"].to_numpy(dtype=np.float32, na_value=np.nan))),
+        right(lambda cell: torch.tensor(cell.df["age"].to_numpy(dtype=np.float64, na_value=np.nan)).float()),
+        mistake(lambda cell: cell.df["age"].to_numpy(dtype=np.float32, na_value=np.nan), "still a NumPy array"),
+        mistake(lambda cell: torch.tensor(cell.df["age"].fillna(0).to_numpy()), "integers cannot hold"),
+        mistake(
+            lambda cell: torch.from_numpy(cell.df["age"].to_numpy(dtype=np.float32, na_value=0.0)), "came out as 0.0"
+        ),
+        *perturbed(
+            lambda cell: torch.from_numpy(cell.df["age"].to_numpy(dtype=np.float32, na_value=np.nan)),
+            dtype="expected `torch.float32`",
+            copy=ACCEPTED,
+            shape="shape `(1, 4)`",
+            device="is on `meta`",
+            type="still a NumPy array",
+        ),
+    ),
 )
 
 # ---- q6: predictions as NumPy ----------------------------------------------------------------------
@@ -258,7 +338,29 @@ q6 = Question(
         "`model.eval()`, then `with torch.no_grad(): return model(x).numpy()`",
     ),
     "def predict(model, x):\n    model.eval()\n    with torch.no_grad():\n        return model(x).numpy()",
+    examples=(
+        right(lambda cell: _predict),
+        right(lambda cell: lambda m, x: m.eval()(x).detach().numpy()),
+        mistake(lambda cell: lambda m, x: m(x).numpy(force=True), "dropout is still on"),
+        mistake(lambda cell: lambda m, x: m.eval()(x).numpy(), "requires grad", Status.ERROR),
+        mistake(lambda cell: lambda m, x: m.eval()(x), "returned a tensor"),
+        mistake(lambda cell: _switched_off, "for the whole session"),
+        mistake(lambda cell: lambda m, x: ____, "still returns `____`", Status.NOT_ATTEMPTED),
+        *perturbed(lambda cell: _predict, dtype="expected `float32`", shape="shape `(1, 5, 2)`"),
+    ),
 )
+
+
+def _predict(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
+    model.eval()
+    with torch.no_grad():
+        return model(x).numpy()
+
+
+def _switched_off(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
+    torch.set_grad_enabled(False)
+    return model.eval()(x).numpy()
+
 
 # ---- q7: which lines keep every step's graph -------------------------------------------------------
 
@@ -280,5 +382,10 @@ q7 = choice_question(
     hints=(
         "A graph lives as long as some tensor with a `grad_fn` refers to it.",
         "Which lines keep a tensor that requires grad, and which keep a Python number or a detached tensor?",
+    ),
+    mistakes=(
+        mistake(lambda cell: {"A"}, "C does too"),
+        mistake(lambda cell: {"A", "C", "D"}, "D does not"),
+        mistake(lambda cell: {"A", "C", "E"}, "E does not"),
     ),
 )

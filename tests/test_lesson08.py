@@ -145,6 +145,7 @@ def test_feedback_names_the_mistake() -> None:
         (l08.q3.check(x.float()), "divide by 255"),
         (l08.q3.check(torch.from_numpy(IMG).reshape(1, 3, 4, 6).float() / 255), "pixels are scrambled"),
         (l08.q3.check(x.double() / 255), "expected `torch.float32`"),
+        (l08.q3.check((x.float() / 255).contiguous().index_fill_(3, torch.tensor([0]), float("nan"))), "differ"),
         (l08.q4.check(torch.float32), "`.item()` made them Python floats"),
         (l08.q4.check(np.float64), "NumPy dtype"),
         (l08.q5.check(age.to_numpy(dtype=np.float32, na_value=np.nan)), "still a NumPy array"),
