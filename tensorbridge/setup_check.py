@@ -14,6 +14,7 @@ MINIMUMS = {
     "ipywidgets": "8.1",
     "jupyterlab": "4.2",
     "matplotlib": "3.8",
+    "pandas": "2.2",
     "jupyterlab-rise": "0.43",
 }
 
