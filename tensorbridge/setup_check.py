@@ -17,6 +17,7 @@ MINIMUMS = {
     "ipywidgets": "7.7.1",
     "jupyterlab": "4.2",
     "matplotlib": "3.8",
+    "pandas": "2.2",
     "jupyterlab-slideshow": "0.3.4",
 }
 # The versions every stored output comes from (constraints.txt; a test keeps the two in step).
@@ -27,10 +28,11 @@ RECORDED = {
     "ipywidgets": "8.1.9",
     "jupyterlab": "4.6.6",
     "matplotlib": "3.11.2",
-    "jupyterlab-rise": "0.43.1",
+    "pandas": "3.1.1",
+    "jupyterlab-slideshow": "0.3.4",
 }
 # What only opening the course in JupyterLab needs: another front end (Colab, VS Code) brings its own.
-FRONT_END_ONLY = {"jupyterlab", "jupyterlab-rise"}
+FRONT_END_ONLY = {"jupyterlab", "jupyterlab-slideshow"}
 # Where a version's output differs from the stored one in a way a lesson shows (measured by the drift run).
 DIFFERENCES = {
     "numpy": [

@@ -1,6 +1,7 @@
 """Interactive explorers, one per lesson: thin ipywidgets views over plain functions."""
 
 try:
+    from .batches import collate_explorer
     from .casting import casting_explorer
     from .constructors import constructor_explorer
     from .layout import layout_explorer
@@ -13,12 +14,14 @@ except ModuleNotFoundError as missing:  # a learner's own environment without ip
         raise
     from .missing import stand_ins
 
-    globals().update(stand_ins(["casting_explorer", "chain_explorer", "constructor_explorer", "layout_explorer"]))
-    globals().update(stand_ins(["performance_explorer", "plot_bandwidth", "transfer_explorer", "widget_check"]))
+    names = ["casting_explorer", "chain_explorer", "collate_explorer", "constructor_explorer", "layout_explorer"]
+    names += ["performance_explorer", "plot_bandwidth", "transfer_explorer", "widget_check"]
+    globals().update(stand_ins(names))
 
 __all__ = [
     "casting_explorer",
     "chain_explorer",
+    "collate_explorer",
     "constructor_explorer",
     "layout_explorer",
     "performance_explorer",
@@ -36,4 +39,5 @@ EXPLORERS = {
     "transfer_explorer": transfer_explorer,
     "layout_explorer": layout_explorer,
     "performance_explorer": performance_explorer,
+    "collate_explorer": collate_explorer,
 }
