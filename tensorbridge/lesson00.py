@@ -82,7 +82,7 @@ q2 = Question(
 def setup_report() -> str:
     """The front end, then the installed versions against what the course needs and what its outputs came from."""
     where = front_end()
-    return front_end_report(where) + "\n\n" + format_checks(check_versions(), where)
+    return front_end_report(where) + "\n\n" + format_checks(check_versions(where), where)
 
 
 def device_report() -> str:
