@@ -8,7 +8,7 @@ import torch
 from .devices import best_device, devices, has_cuda
 from .explorers import widget_check
 from .questions import Question, ____, expect_device, expect_dtype, expect_tensor, expect_values
-from .setup_check import check_versions, format_checks, front_end, front_end_report
+from .setup_check import check_versions, format_checks, front_end, front_end_report, too_old_line
 
 __all__ = [
     "____",
@@ -20,6 +20,7 @@ __all__ = [
     "q1",
     "q2",
     "setup_report",
+    "too_old_line",
     "widget_check",
 ]
 

@@ -29,8 +29,8 @@ RECORDED = {
     "matplotlib": "3.11.2",
     "jupyterlab-rise": "0.43.1",
 }
-# Colab's own front end renders ipywidgets 7; JupyterLab 4 needs 8.
-COLAB_MINIMUMS = {"ipywidgets": "7.7.1"}
+# What the lessons' Python code runs on: ipywidgets 7.7.1 too (Colab's front end renders it; JupyterLab 4 needs 8).
+KERNEL_MINIMUMS = {"ipywidgets": "7.7.1"}
 # What only opening the course in JupyterLab needs: another front end (Colab, VS Code) brings its own.
 FRONT_END_ONLY = {"jupyterlab", "jupyterlab-rise"}
 # Where a version's output differs from the stored one in a way a lesson shows (measured by the drift run).
@@ -89,7 +89,7 @@ def front_end() -> str:
 
 
 def minimums(where: str = "jupyter") -> dict[str, str]:
-    return {**MINIMUMS, **COLAB_MINIMUMS} if where == "colab" else MINIMUMS
+    return {**MINIMUMS, **KERNEL_MINIMUMS} if where == "colab" else MINIMUMS
 
 
 def check_versions(where: str | None = None) -> list[PackageCheck]:
@@ -131,8 +131,8 @@ def front_end_report(where: str) -> str:
 
 
 def too_old_line(names: tuple[str, ...] = ("numpy", "torch", "ipywidgets")) -> str | None:
-    """One line naming what the lessons run on that is older than the course supports, with the fix; else None."""
-    wanted = minimums(front_end())
+    """One line naming what the lessons' code runs on that is older than it supports, with the fix; else None."""
+    wanted = {**MINIMUMS, **KERNEL_MINIMUMS}
     old = [PackageCheck(n, installed_version(n), wanted[n]) for n in names]
     old = [c for c in old if c.installed is not None and not c.ok]
     if not old:
