@@ -19,7 +19,7 @@ from .questions import (
     perturbed,
     right,
 )
-from .setup_check import check_versions, format_checks, front_end, front_end_report
+from .setup_check import check_versions, format_checks, front_end, front_end_report, too_old_line
 
 __all__ = [
     "____",
@@ -31,6 +31,7 @@ __all__ = [
     "q1",
     "q2",
     "setup_report",
+    "too_old_line",
     "widget_check",
 ]
 
@@ -142,7 +143,7 @@ q2 = Question(
 def setup_report() -> str:
     """The front end, then the installed versions against what the course needs and what its outputs came from."""
     where = front_end()
-    return front_end_report(where) + "\n\n" + format_checks(check_versions(), where)
+    return front_end_report(where) + "\n\n" + format_checks(check_versions(where), where)
 
 
 def device_report() -> str:

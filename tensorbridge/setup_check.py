@@ -14,7 +14,7 @@ MINIMUMS = {
     "python": "3.11",
     "numpy": "1.26",
     "torch": "2.4",
-    "ipywidgets": "7.7.1",
+    "ipywidgets": "8.1",
     "jupyterlab": "4.2",
     "matplotlib": "3.8",
     "pandas": "2.2",
@@ -31,6 +31,8 @@ RECORDED = {
     "pandas": "3.1.1",
     "jupyterlab-slideshow": "0.3.4",
 }
+# What the lessons' Python code runs on: ipywidgets 7.7.1 too (Colab's front end renders it; JupyterLab 4 needs 8).
+KERNEL_MINIMUMS = {"ipywidgets": "7.7.1"}
 # What only opening the course in JupyterLab needs: another front end (Colab, VS Code) brings its own.
 FRONT_END_ONLY = {"jupyterlab", "jupyterlab-slideshow"}
 # Where a version's output differs from the stored one in a way a lesson shows (measured by the drift run).
@@ -40,7 +42,7 @@ DIFFERENCES = {
         ((2, 0), (2, 1), "NumPy 2.0: np.array(t) gives no copy warning in lesson 03 (2.1 and newer do)"),
         ((2, 1), (2, 2), "NumPy 2.1: lesson 03's copy warning is worded without its link to NumPy's guide"),
     ],
-    "ipywidgets": [((0,), (8,), "ipywidgets 7: lesson 03's chain of steps is edited with buttons, not dragged")],
+    "ipywidgets": [((7,), (8,), "ipywidgets 7: lesson 03's chain of steps is edited with buttons, not dragged")],
 }
 
 
@@ -88,10 +90,13 @@ def front_end() -> str:
     return "colab" if "google.colab" in sys.modules else "jupyter"
 
 
-def check_versions() -> list[PackageCheck]:
-    return [
-        PackageCheck(name, installed_version(name), minimum, RECORDED[name]) for name, minimum in MINIMUMS.items()
-    ]
+def minimums(where: str = "jupyter") -> dict[str, str]:
+    return {**MINIMUMS, **KERNEL_MINIMUMS} if where == "colab" else MINIMUMS
+
+
+def check_versions(where: str | None = None) -> list[PackageCheck]:
+    wanted = minimums(where or front_end())
+    return [PackageCheck(name, installed_version(name), low, RECORDED[name]) for name, low in wanted.items()]
 
 
 def status(check: PackageCheck, where: str = "jupyter") -> str:
@@ -128,8 +133,9 @@ def front_end_report(where: str) -> str:
 
 
 def too_old_line(names: tuple[str, ...] = ("numpy", "torch", "ipywidgets")) -> str | None:
-    """One line naming what the lessons run on that is older than the course supports, with the fix; else None."""
-    old = [PackageCheck(n, installed_version(n), MINIMUMS[n]) for n in names]
+    """One line naming what the lessons' code runs on that is older than it supports, with the fix; else None."""
+    wanted = {**MINIMUMS, **KERNEL_MINIMUMS}
+    old = [PackageCheck(n, installed_version(n), wanted[n]) for n in names]
     old = [c for c in old if c.installed is not None and not c.ok]
     if not old:
         return None

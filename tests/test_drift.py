@@ -11,7 +11,7 @@ def test_lowest_takes_each_minimum_series_from_requirements_txt() -> None:
     lows = drift.minimums()
     assert {"numpy", "ipywidgets", "jupyterlab", "matplotlib", "torch"} <= set(lows)
     assert drift.ENVIRONMENTS["lowest"] == [f"{name}=={low}.*" for name, low in lows.items() if name != "torch"]
-    assert "numpy==1.26.*" in drift.ENVIRONMENTS["lowest"] and "ipywidgets==7.7.1.*" in drift.ENVIRONMENTS["lowest"]
+    assert "numpy==1.26.*" in drift.ENVIRONMENTS["lowest"] and "ipywidgets==8.1.*" in drift.ENVIRONMENTS["lowest"]
     assert drift.ENVIRONMENTS["newest"] == [] and "ipywidgets==7.7.1" in drift.ENVIRONMENTS["colab"]
 
 

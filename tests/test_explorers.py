@@ -81,4 +81,4 @@ def test_without_ipywidgets_a_lesson_still_imports_and_each_explorer_says_what_t
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and not result.stderr, result.stderr
     line, distinct = result.stdout.splitlines()
-    assert line == MESSAGE and "pip install 'ipywidgets>=7.7.1'" in line and distinct == "1"
+    assert line == MESSAGE and "pip install 'ipywidgets>=8.1'" in line and distinct == "1"

@@ -36,7 +36,9 @@ def test_a_version_is_compared_with_the_recorded_one_not_only_the_minimum() -> N
     assert "no copy warning" in status(check("numpy", "2.0.2"))
     assert "without its link" in status(check("numpy", "2.1.3"))
     assert status(check("numpy", "2.3.0")).startswith("ok; some printed messages may differ")
-    assert "buttons" in status(check("ipywidgets", "7.7.1"))
+    assert status(check("ipywidgets", "7.7.1")).startswith("TOO OLD: pip install -U 'ipywidgets>=8.1'")
+    on_colab = PackageCheck("ipywidgets", "7.7.1", setup_check.minimums("colab")["ipywidgets"], "8.1.9")
+    assert "buttons" in status(on_colab, "colab")
 
 
 def test_what_to_do_is_said_for_a_missing_or_old_package() -> None:
@@ -61,4 +63,5 @@ def test_a_too_old_library_gets_one_line_with_the_fix(monkeypatch: pytest.Monkey
     monkeypatch.setattr(setup_check, "installed_version", fake.get)
     line = setup_check.too_old_line()
     assert line is not None and "\n" not in line
-    assert "numpy 1.24.4, ipywidgets 7.6.5" in line and "'numpy>=1.26' 'ipywidgets>=7.7.1'" in line
+    assert "numpy 1.24.4, ipywidgets 7.6.5" in line and "'numpy>=1.26'" in line
+    assert "'ipywidgets>=7.7.1'" in line, "the lessons' code runs on 7.7.1; lesson 00's table: JupyterLab's"

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 MESSAGE = (
-    "This explorer needs ipywidgets (7.7.1 or newer), which this Python cannot import: "
-    "run  %pip install 'ipywidgets>=7.7.1'  in a cell, restart the kernel, and run the notebook again."
+    "This explorer needs ipywidgets (8.1 or newer; 7.7.1 on Colab), which this Python cannot import: "
+    "run  %pip install 'ipywidgets>=8.1'  in a cell, restart the kernel, and run the notebook again."
 )
 
 
