@@ -10,25 +10,13 @@ import pytest
 from tensorbridge import reading_time as rt
 
 LESSONS = sorted((rt.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-# Headers that `python -m tensorbridge.reading_time --write` has not rewritten yet. Strict: once one is rewritten,
-# its entry here fails the suite until it is removed.
-NOT_YET_WRITTEN = {"00_start_here.ipynb", "06_performance.ipynb"}
 
 
 def _lesson(*cells: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=list(cells))
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="header not yet rewritten"))
-        if p.name in NOT_YET_WRITTEN
-        else p
-        for p in LESSONS
-    ],
-    ids=[p.name for p in LESSONS],
-)
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
 def test_the_stated_time_agrees_with_the_estimate(path: Path) -> None:
     lesson = nbformat.read(path, as_version=4)
     guess = rt.estimate(lesson, rt.solution_for(path))

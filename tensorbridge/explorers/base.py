@@ -63,5 +63,8 @@ class Explorer:
                 "version_minor": 0,
                 "model_id": self.widget.model_id,
             },
-            "text/plain": f"{self.title} (an interactive explorer: run this cell in JupyterLab to use it)",
+            "text/plain": (
+                f"{self.title}: an interactive explorer. This front end cannot show widgets: run this cell in "
+                "JupyterLab (python3 course.py open), or in VS Code with ipywidgets 8.1.8."
+            ),
         }
