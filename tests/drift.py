@@ -47,6 +47,8 @@ ENVIRONMENTS: dict[str, list[str]] = {
     # Colab's runtime as its published freeze lists it: ipywidgets 7.7.1, IPython 7.34, ipykernel 6.17, NumPy 2.1
     "colab": ["ipywidgets==7.7.1", "ipython==7.34.0", "ipykernel==6.17.1", "numpy==2.1.3"],
 }
+# Colab reads no requirements.txt: its install cell adds only the package (so no JupyterLab, no ipywidgets 8).
+OWN_SET = {"colab": ["matplotlib", "-e", "."]}
 
 
 @dataclass
@@ -90,13 +92,15 @@ def build(name: str, pins: list[str]) -> Path:
     """Create (or reuse) the environment; pip installs only what its pins and requirements ask for."""
     env = HOME / name
     stamp = env / "drift-installed.txt"
-    wanted = "\n".join([*pins, (ROOT / "requirements.txt").read_text(), (ROOT / "tests/requirements.txt").read_text()])
+    wanted = "\n".join([*pins, *OWN_SET.get(name, [(ROOT / "requirements.txt").read_text()])])
+    wanted += (ROOT / "tests/requirements.txt").read_text()
     if stamp.exists() and stamp.read_text() == wanted:
         return env
     venv.create(env, with_pip=True, clear=True)
     share_torch(env)
     args = [str(_python(env)), "-m", "pip", "install", "-q", "--disable-pip-version-check", "torch==2.13.0", *pins]
-    subprocess.run([*args, "-r", "requirements.txt", "-r", "tests/requirements.txt"], cwd=ROOT, check=True)
+    course = OWN_SET.get(name, ["-r", "requirements.txt"])
+    subprocess.run([*args, *course, "-r", "tests/requirements.txt"], cwd=ROOT, check=True)
     stamp.write_text(wanted)
     return env
 

@@ -13,6 +13,7 @@ def test_lowest_takes_each_minimum_series_from_requirements_txt() -> None:
     assert drift.ENVIRONMENTS["lowest"] == [f"{name}=={low}.*" for name, low in lows.items() if name != "torch"]
     assert "numpy==1.26.*" in drift.ENVIRONMENTS["lowest"] and "ipywidgets==8.1.*" in drift.ENVIRONMENTS["lowest"]
     assert drift.ENVIRONMENTS["newest"] == [] and "ipywidgets==7.7.1" in drift.ENVIRONMENTS["colab"]
+    assert "-r" not in drift.OWN_SET["colab"], "Colab installs only the package, not requirements.txt"
 
 
 def test_a_report_splits_crashes_from_differing_outputs(tmp_path: Path) -> None:
