@@ -385,7 +385,7 @@ def _other_dtype(value: Any) -> Any:
 
 def _with_nan(value: Any) -> Any:
     copy = value.clone() if isinstance(value, torch.Tensor) else value.copy()
-    copy.reshape(-1)[0] = float("nan")
+    copy[(0,) * copy.ndim] = float("nan")  # by index: reshape(-1) of a non-contiguous clone would be a copy
     return copy
 
 
