@@ -200,7 +200,9 @@ def main(argv: list[str]) -> int:
         print(f"drift: {name} ...", flush=True)
         outcomes.append(run(name))
     print(table(outcomes))
-    return 0 if all(o.ok for o in outcomes) else 1
+    passed = sum(o.ok for o in outcomes)
+    print(f"drift: {passed} passed, {len(outcomes) - passed} failed")  # environments, in the form CI reads
+    return 0 if passed == len(outcomes) else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ nbgitpuller's, and the Binder install is the pinned CPU set. The load test itsel
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -60,3 +63,16 @@ def test_binder_installs_the_pinned_set_with_cpu_torch_and_nbgitpuller() -> None
     hub = (HUB / "requirements.txt").read_text().splitlines()
     assert "-r ../binder/requirements.txt" in hub
     assert all("==" in line for line in hub if line and not line.startswith(("#", "-"))), "the hub is pinned too"
+
+
+def test_binder_post_build_gives_jupyterlab_the_course_settings(tmp_path: Path) -> None:
+    """No news pop-up and labelled exercise tabs on Binder too: postBuild puts the settings where JupyterLab looks."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python").write_text(f"#!/bin/sh\necho {tmp_path / 'prefix'}\n")  # stands for the image's Python
+    (fake / "python").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["bash", "binder/postBuild"], cwd=ROOT, env=env, check=True)
+    installed = tmp_path / "prefix" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    course_settings = ROOT / "jupyterlab-settings" / "overrides.json"
+    assert json.loads(installed.read_text()) == json.loads(course_settings.read_text())
