@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import nbformat
 import torch
+from test_update import git
 
 from tensorbridge import room
 from tensorbridge.build import EXERCISES
@@ -76,16 +76,6 @@ def test_statuses_the_room_does_not_know_count_as_tries() -> None:
     assert room.outcome("correct") == room.SOLVED
     assert room.outcome("not attempted") == room.UNTRIED and room.outcome(None) == room.UNTRIED
     assert room.outcome("incorrect") == room.outcome("error") == room.outcome("some later status") == room.FAILED
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@localhost", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def test_a_course_fix_dropped_by_an_ours_merge_is_listed_and_the_clone_is_untouched(tmp_path: Path) -> None:
