@@ -44,8 +44,9 @@ def _lowest() -> list[str]:
 ENVIRONMENTS: dict[str, list[str]] = {
     "lowest": _lowest(),
     "newest": [],
-    # Colab's runtime as its published freeze lists it: ipywidgets 7.7.1, IPython 7.34, ipykernel 6.17, NumPy 2.1
-    "colab": ["ipywidgets==7.7.1", "ipython==7.34.0", "ipykernel==6.17.1", "numpy==2.1.3"],
+    # Colab's runtime as its published freeze lists it: ipywidgets 7.7.1, IPython 7.34, ipykernel 6.17, NumPy 2.1,
+    # pandas 2.2
+    "colab": ["ipywidgets==7.7.1", "ipython==7.34.0", "ipykernel==6.17.1", "numpy==2.1.3", "pandas==2.2.2"],
 }
 # Colab reads no requirements.txt: its install cell adds only the package (so no JupyterLab, no ipywidgets 8).
 OWN_SET = {"colab": ["matplotlib", "-e", "."]}
@@ -148,7 +149,7 @@ def cell_name(test: str) -> str:
 def versions(env: Path) -> dict[str, str]:
     code = (
         "from importlib.metadata import version\n"
-        "for n in ['numpy', 'torch', 'ipywidgets', 'ipython', 'ipykernel', 'jupyterlab', 'matplotlib']:\n"
+        "for n in ['numpy', 'torch', 'ipywidgets', 'ipython', 'ipykernel', 'jupyterlab', 'matplotlib', 'pandas']:\n"
         "    print(n, version(n))"
     )
     out = subprocess.run([str(_python(env)), "-c", code], capture_output=True, text=True).stdout
