@@ -43,6 +43,7 @@ DIFFERENCES = {
         ((2, 1), (2, 2), "NumPy 2.1: lesson 03's copy warning is worded without its link to NumPy's guide"),
     ],
     "ipywidgets": [((7,), (8,), "ipywidgets 7: lesson 03's chain of steps is edited with buttons, not dragged")],
+    "pandas": [((0,), (3,), "pandas 2: in lesson 08 a DataFrame column's array is writeable (pandas 3: read-only)")],
 }
 
 
