@@ -112,8 +112,8 @@ def _environ(env: Path) -> dict[str, str]:
     return environ
 
 
-def _pytest(env: Path, report: Path, *args: str) -> None:
-    base = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-n", "2", "--dist", "loadscope"]
+def _pytest(env: Path, report: Path, *args: str, workers: int = 2) -> None:
+    base = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-n", str(workers), "--dist", "loadscope"]
     subprocess.run(
         [str(_python(env)), *base, f"--junitxml={report}", *args],
         cwd=ROOT,
@@ -133,6 +133,27 @@ def failures(report: Path) -> list[tuple[str, str]]:
             name = f"{case.get('classname', '')}::{case.get('name', '')}"
             found.append((name, f"{problem.get('message', '')}\n{problem.text or ''}"))
     return found
+
+
+# A kernel that dies before its first reply is this machine's hiccup (two kernels starting at once), not a lesson's.
+KERNEL_START = "Kernel died before replying to kernel_info"
+
+
+def notebook_of(test: str) -> str | None:
+    """``exercises.04_gpu.ipynb::Cell 0`` -> ``exercises/04_gpu.ipynb``; None for a unit test."""
+    match = re.fullmatch(r"(\w+)\.(.+\.ipynb)::.*", test)
+    return f"{match.group(1)}/{match.group(2)}" if match else None
+
+
+def failures_retried(env: Path, report: Path, *args: str) -> list[tuple[str, str]]:
+    """A report's failures, with each notebook whose kernel died before starting run once more, on its own."""
+    found = failures(report)
+    again = sorted({notebook_of(test) for test, text in found if KERNEL_START in text} - {None})
+    if not again:
+        return found
+    retry = report.with_suffix(".retry.xml")
+    _pytest(env, retry, *args, *again, workers=1)
+    return [(test, text) for test, text in found if notebook_of(test) not in again] + failures(retry)
 
 
 def cell_name(test: str) -> str:
@@ -171,7 +192,9 @@ def run(name: str) -> Outcome:
     _pytest(env, reports / "lessons.xml", "--nbval", *sanitize, "notebooks")
     _pytest(env, reports / "others.xml", "--nbval-lax", *sanitize, "solutions", "exercises")
     _pytest(env, reports / "unit.xml", "tests", "--ignore=tests/test_browser.py")
-    for test, text in failures(reports / "lessons.xml") + failures(reports / "others.xml"):
+    lessons = failures_retried(env, reports / "lessons.xml", "--nbval", *sanitize)
+    others = failures_retried(env, reports / "others.xml", "--nbval-lax", *sanitize)
+    for test, text in lessons + others:
         (outcome.differing if "Cell outputs differ" in text else outcome.crashed).append(cell_name(test))
     outcome.unit_failures = [test for test, _ in failures(reports / "unit.xml")]
     outcome.seconds = time.perf_counter() - start

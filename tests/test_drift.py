@@ -42,3 +42,28 @@ def test_an_environment_with_a_crash_or_a_unit_failure_fails_the_run() -> None:
     assert not drift.Outcome("x", crashed=["a cell"]).ok and not drift.Outcome("x", unit_failures=["t"]).ok
     table = drift.table([drift.Outcome("lowest", {"numpy": "1.26.4"}, crashed=["c53"], seconds=90)])
     assert "| lowest | numpy 1.26.4 | c53 | 0 | 0 | 1.5 |" in table
+
+
+def test_a_notebook_whose_kernel_died_at_start_is_run_again_alone(tmp_path: Path, monkeypatch) -> None:
+    def report(cases: str) -> str:
+        return f"<testsuites><testsuite>{cases}</testsuite></testsuites>"
+
+    died = f'<error message="failed on setup with &quot;RuntimeError: {drift.KERNEL_START}&quot;">x</error>'
+    first = tmp_path / "others.xml"
+    first.write_text(
+        report(
+            f'<testcase classname="exercises.04_gpu.ipynb" name="Cell 0">{died}</testcase>'
+            '<testcase classname="exercises.02_x.ipynb" name="Cell 3"><failure message="boom">IndexError</failure>'
+            "</testcase>"
+        )
+    )
+    runs = []
+
+    def rerun(env: Path, out: Path, *args: str, workers: int = 2) -> None:
+        runs.append((args, workers))
+        out.write_text(report('<testcase classname="exercises.04_gpu.ipynb" name="Cell 0"/>'))
+
+    monkeypatch.setattr(drift, "_pytest", rerun)
+    found = drift.failures_retried(tmp_path, first, "--nbval-lax")
+    assert runs == [(("--nbval-lax", "exercises/04_gpu.ipynb"), 1)], "only the notebook whose kernel died, alone"
+    assert [name for name, _ in found] == ["exercises.02_x.ipynb::Cell 3"], "a real crash stays; the retried one passed"
