@@ -2,7 +2,7 @@
 
 Each check is called as the exercise notebook calls it, and every call is counted: an exception that got out (an
 escape), a call over a second (a hang), a verdict other than the one known (wrong), a message or detail over
-``MAX_MESSAGE`` characters (long), and a change to the learner's session (a side effect).
+500 characters (long), and a change to the learner's session (a side effect).
 
     python tests/hostile.py             # prints the counts
     python tests/hostile.py --no-huge   # without the 10**8-element inputs (for code that would copy them)
@@ -10,8 +10,6 @@ escape), a call over a second (a hang), a verdict other than the one known (wron
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 import time
 import warnings
@@ -26,21 +24,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from strategies import HUGE, Departing, Hostile, Quit, raising  # noqa: E402
+from test_questions import all_questions  # noqa: E402
 
-import tensorbridge  # noqa: E402
-from tensorbridge.questions import Question, ____  # noqa: E402
+from tensorbridge.questions import ____  # noqa: E402
 
 LIMIT_SECONDS, LIMIT_CHARS = 1.0, 500
 WRONG: list[str] = []  # what each wrong verdict was, for the report
-
-
-def questions() -> list[Question]:
-    found = []
-    for info in pkgutil.iter_modules(tensorbridge.__path__):
-        if info.name.startswith("lesson"):
-            module = importlib.import_module(f"tensorbridge.{info.name}")
-            found += [value for value in vars(module).values() if isinstance(value, Question)]
-    return found
 
 
 def corpus(huge: bool = True) -> list[Any]:
@@ -120,7 +109,7 @@ def survey(huge: bool = True) -> Counter:
     """The counts over every question; zero of each but ``inputs`` is a clean bill."""
     count: Counter = Counter({"inputs": 0, "escapes": 0, "hangs": 0, "wrong verdicts": 0, "long messages": 0})
     count["side effects"] = 0
-    by_id = {question.qid: question for question in questions()}
+    by_id = {question.qid: question for question in all_questions()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the corpus itself warns (huge sparse tensors, read-only arrays)
         for question in by_id.values():
