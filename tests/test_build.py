@@ -105,3 +105,19 @@ def test_stored_outputs_do_not_name_this_machines_paths() -> None:
     build.portable_outputs(nb)
     assert nb.cells[0].outputs[0]["traceback"] == ["File .venv/x.py:3"]
     assert nb.cells[0].outputs[1]["text"] == "<cell>:8: UserWarning: w\n"
+
+
+@pytest.mark.parametrize("path", sorted((build.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
+def test_every_lesson_cell_tagged_to_raise_shows_its_error(path: Path) -> None:
+    """nbval accepts a `raises-exception` cell that runs clean, so a claim "this raises" needs its own check.
+    A lesson stores what it runs: only GPU cells, skipped without CUDA, may stand without a stored error."""
+    nb = nbformat.read(path, as_version=4)
+    silent = [
+        cell.get("id", str(index))
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and "raises-exception" in cell.metadata.get("tags", [])
+        and "gpu" not in cell.metadata.get("tags", [])
+        and not any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+    ]
+    assert not silent, f"tagged to raise, but no error is stored: {silent}"
