@@ -106,7 +106,7 @@ def _editable_metadata(cell: nbformat.NotebookNode) -> dict:
 
 
 def source_digest(source: str) -> str:
-    """A short fingerprint of one cell's source, as progress compares it (``progress.untouched``)."""
+    """A short fingerprint of one cell's source; progress (standard library only) computes the same in ``_digest``."""
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
