@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+EXERCISE_FILES = "[0-9][0-9]_*.ipynb"  # what counts as an exercise notebook
 _SYMBOL = {"correct": "✓", "incorrect": "✗", "error": "!", "not attempted": "○"}
 _CHECK_CALL = re.compile(r"^[ \t]*(q\d+|b\d+|practice)\.check\(", re.M)
 # A cell that reports on several questions at once, and the questions it reports (lesson 07's bug report).
@@ -115,7 +116,7 @@ def read_statuses(path: Path) -> dict[str, str]:
 def course_progress(folder: Path = EXERCISES) -> list[LessonProgress]:
     """Progress for every exercise notebook in the folder; an unreadable notebook is reported, not fatal."""
     report = []
-    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(folder.glob(EXERCISE_FILES)):
         try:
             statuses, once_solved = read_progress(path)
         except (OSError, ValueError, AttributeError, TypeError) as exc:
@@ -139,13 +140,17 @@ def format_progress(report: list[LessonProgress]) -> str:
     return "\n".join(lines)
 
 
+def holds_exercises(folder: Path) -> bool:
+    return any(folder.glob(EXERCISE_FILES))
+
+
 def find_exercises(start: Path) -> Path:
     """The exercises folder of the copy of the course that ``start`` is in (a hub installs the package apart from
     each learner's copy), else the one beside this package."""
     for folder in (start, *start.parents):
-        if folder.name == "exercises" and any(folder.glob("[0-9][0-9]_*.ipynb")):
+        if folder.name == "exercises" and holds_exercises(folder):
             return folder
-        if any((folder / "exercises").glob("[0-9][0-9]_*.ipynb")):
+        if holds_exercises(folder / "exercises"):
             return folder / "exercises"
     return EXERCISES
 

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tensorbridge.progress import course_progress
+from tensorbridge.progress import course_progress, holds_exercises
 from tensorbridge.update import MERGE_MESSAGE
 
 SOLVED, FAILED, UNTRIED = "solved", "tried, not solved", "not tried"
@@ -48,7 +48,7 @@ class Room:
 def find_copy(home: Path) -> Path | None:
     """The exercises folder of the course copy in a home: ``home/exercises`` or one level down (nbgitpuller's)."""
     for candidate in (home / "exercises", *sorted(home.glob("*/exercises"))):
-        if any(candidate.glob("[0-9][0-9]_*.ipynb")):
+        if holds_exercises(candidate):
             return candidate
     return None
 
